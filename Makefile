@@ -1,0 +1,76 @@
+# supportsite: the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+.PHONY: run test lint bench messages compile-messages migrate system-libs browser
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEPS_STAMP := $(VENV)/.deps-installed
+TEST_STAMP := $(VENV)/.test-deps-installed
+IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
+
+# Debian packages the app needs at run time: WeasyPrint's Pango/HarfBuzz, fonts for PDFs,
+# and gettext to compile the translations.
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
+# What the tests need besides: the system Chromium, pdftotext and qpdf to check the PDFs.
+TEST_DEBS := chromium poppler-utils qpdf
+
+define apt_install
+	missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$(IS_ROOT)" = yes ] && command -v apt-get >/dev/null; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing system packages:$$missing"; \
+	    echo "Install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+endef
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalled only when pyproject.toml changes.
+$(DEPS_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(DEPS_STAMP)
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+system-libs:
+	@$(call apt_install,$(RUN_DEBS))
+
+browser:
+	@$(call apt_install,$(TEST_DEBS))
+
+compile-messages: $(DEPS_STAMP) system-libs
+	$(BIN)/python manage.py compilemessages --ignore ".venv" --verbosity 0
+
+migrate: $(DEPS_STAMP)
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
+
+run: $(DEPS_STAMP) system-libs compile-messages migrate
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+
+test: $(TEST_STAMP) system-libs browser compile-messages lint
+	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+	$(BIN)/python manage.py guidance check
+	$(BIN)/pytest
+
+bench: $(TEST_STAMP) system-libs compile-messages
+	$(BIN)/python -m bench
+
+# For developers: extract new strings, then translate them in locale/fr. English msgids are
+# the English text: the English catalog is made afresh from them by msgen.
+messages: $(DEPS_STAMP)
+	rm -f locale/en/LC_MESSAGES/django.po
+	$(BIN)/python manage.py makemessages -l fr -l en --no-obsolete --ignore "tests/*" --ignore "var/*" --ignore "bench/*"
+	msgen -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po

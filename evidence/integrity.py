@@ -1,0 +1,139 @@
+"""Fingerprints of evidence files and the hash-chained custody log, over plain data.
+
+Each custody event stores `seq` (1, 2, 3…), `prev_hash` (the previous event's `hash`, or GENESIS
+for the first), `payload` (a JSON-able dict) and `hash` = event_hash(prev_hash, payload). Changing,
+removing or moving an event breaks the chain where it happened. The chain cannot show that its
+*last* events were cut off: for that, compare its head hash with one published elsewhere (for
+example printed in the dossier's integrity annex).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+GENESIS = "0" * 64
+_CHUNK_SIZE = 1024 * 1024
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(file: BinaryIO, *, chunk_size: int = _CHUNK_SIZE) -> str:
+    """Hash from the file's current position to its end without loading it whole."""
+    digest = hashlib.sha256()
+    while chunk := file.read(chunk_size):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def canonical_json(payload: Any) -> bytes:
+    """One byte sequence per value, so the same payload always hashes the same.
+
+    NaN and infinities are refused: they are not JSON and would not survive a round trip.
+    """
+    text = json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    return text.encode("utf-8")
+
+
+def event_hash(prev_hash: str, payload: Mapping[str, Any]) -> str:
+    # prev_hash is always 64 hex characters, so plain concatenation is unambiguous.
+    return sha256_bytes(prev_hash.encode("ascii") + canonical_json(payload))
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    code: str  # altered, broken_link, missing, duplicate, reordered
+    seq: int
+    message: str | Promise
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    code: str  # changed, missing
+    label: str
+    message: str | Promise
+    expected: str
+    actual: str | None
+
+
+def verify_chain(events: Iterable[Mapping[str, Any]]) -> list[ChainProblem]:
+    """Every inconsistency in a custody log, each naming the event's sequence number."""
+    ordered = sorted(events, key=lambda event: event["seq"])
+    seq_by_hash = {event["hash"]: event["seq"] for event in ordered}
+    problems: list[ChainProblem] = []
+    previous: Mapping[str, Any] | None = None
+    for event in ordered:
+        seq = event["seq"]
+        if event_hash(event["prev_hash"], event["payload"]) != event["hash"]:
+            problems.append(_altered(seq))
+        if previous is not None and seq == previous["seq"]:
+            problems.append(_duplicate(seq))
+            continue
+        expected_seq = previous["seq"] + 1 if previous is not None else 1
+        problems.extend(_missing(number) for number in range(expected_seq, seq))
+        # After a gap the missing event was the link, so a mismatch there says nothing new.
+        if seq == expected_seq:
+            expected_prev = previous["hash"] if previous is not None else GENESIS
+            if event["prev_hash"] != expected_prev:
+                problems.append(_link_problem(seq, seq_by_hash.get(event["prev_hash"])))
+        previous = event
+    return problems
+
+
+def verify_files(files: Iterable[tuple[str, str, bytes | None]]) -> list[FileProblem]:
+    """Check each (label, expected SHA-256, current bytes or None if gone) against its hash."""
+    problems: list[FileProblem] = []
+    for label, expected, data in files:
+        expected = expected.lower()
+        if data is None:
+            message = format_lazy(_("{label}: file missing."), label=label)
+            problems.append(FileProblem("missing", label, message, expected, None))
+            continue
+        actual = sha256_bytes(data)
+        if actual != expected:
+            message = format_lazy(
+                _("{label}: file changed (expected {expected}, got {actual})."),
+                label=label,
+                expected=expected,
+                actual=actual,
+            )
+            problems.append(FileProblem("changed", label, message, expected, actual))
+    return problems
+
+
+def _altered(seq: int) -> ChainProblem:
+    message = format_lazy(_("Event {seq}: its content was changed after it was recorded."), seq=seq)
+    return ChainProblem("altered", seq, message)
+
+
+def _duplicate(seq: int) -> ChainProblem:
+    message = format_lazy(_("Event {seq} appears more than once."), seq=seq)
+    return ChainProblem("duplicate", seq, message)
+
+
+def _missing(seq: int) -> ChainProblem:
+    message = format_lazy(_("Event {seq} is missing from the log."), seq=seq)
+    return ChainProblem("missing", seq, message)
+
+
+def _link_problem(seq: int, actually_follows: int | None) -> ChainProblem:
+    if actually_follows is None:
+        message = format_lazy(_("Event {seq}: its link to the event before it is broken."), seq=seq)
+        return ChainProblem("broken_link", seq, message)
+    message = format_lazy(
+        _("Event {seq} is out of place: it was recorded right after event {other}."),
+        seq=seq,
+        other=actually_follows,
+    )
+    return ChainProblem("reordered", seq, message)

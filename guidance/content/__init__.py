@@ -1,0 +1,57 @@
+"""Reviewed content of the guidance (flow, steps, resources, offences) and its loader.
+
+The data lives in YAML files beside this module, each described at its top; code never
+hard-codes a phone number or an article. Loading is plain Python (no request). The checked,
+cached whole is `guidance.engine.content()`; `resources()` and `footer_contacts()` serve the
+site's shell (footer, contacts page) straight from resources.yaml.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONTENT_DIR = Path(__file__).resolve().parent
+LANGS = ("fr", "en")
+FILES = {
+    "flow": "flow.yaml",
+    "conditions": "conditions.yaml",
+    "steps": "steps.yaml",
+    "resources": "resources.yaml",
+    "offences": "offences.yaml",
+}
+
+
+def _load_yaml(path: Path) -> Any:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def load_raw(directory: Path = CONTENT_DIR) -> dict[str, Any]:
+    """The data of every content file in `directory`, by section name (see FILES)."""
+    return {section: _load_yaml(Path(directory) / name) for section, name in FILES.items()}
+
+
+@cache
+def resources() -> dict[str, dict[str, Any]]:
+    """Every resource by id, in file order."""
+    return {str(entry["id"]): entry for entry in _load_yaml(CONTENT_DIR / FILES["resources"])}
+
+
+def localise(value: Any, lang: str) -> Any:
+    """Pick the text of `lang` from a {fr, en} mapping; other values pass through."""
+    if isinstance(value, dict) and set(value) >= set(LANGS):
+        return value[lang]
+    return value
+
+
+def footer_contacts(lang: str) -> list[dict[str, Any]]:
+    """The emergency contacts shown at the foot of every page, localised."""
+    return [
+        {key: localise(value, lang) for key, value in entry.items()}
+        for entry in resources().values()
+        if entry.get("footer")
+    ]

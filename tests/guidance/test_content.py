@@ -1,0 +1,230 @@
+"""The reviewed content passes every check, and the checks catch what they promise to catch."""
+
+import copy
+import datetime as dt
+import re
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+
+from guidance import engine
+from guidance.content import footer_contacts
+from guidance.model import Content
+from guidance.validation import MESSAGE_CODES
+
+
+def text(words: str) -> dict:
+    return {"fr": words, "en": words}
+
+
+SMALL = {
+    "flow": {
+        "first": "role",
+        "messages": {code: text(code) for code in MESSAGE_CODES},
+        "questions": [
+            {
+                "id": "role", "kind": "single", "fact": "role", "skippable": False,
+                "text": text("Qui êtes-vous ?"),
+                "choices": [
+                    {"value": "victim", "label": text("Moi")},
+                    {"value": "witness", "label": text("Témoin")},
+                ],
+                "next": [{"if": {"role": "witness"}, "goto": "plan"}, {"goto": "age"}],
+            },
+            {
+                "id": "age", "kind": "single", "fact": "victim_age", "skippable": True,
+                "text": text("Quel âge avez-vous ?"),
+                "choices": [{"value": "adult", "label": text("18 ans ou plus")}],
+                "next": "plan",
+            },
+        ],
+    },
+    "conditions": {"minor": {"victim_age": ["under_15", "15_17"]}},
+    "steps": {
+        "urgent": [],
+        "steps": [
+            {
+                "id": "keep_evidence", "when": "now", "if": {"is": "minor"},
+                "title": text("Preuves"), "text": text("Gardez tout."), "resources": ["3018"],
+            },
+        ],
+    },
+    "resources": [
+        {
+            "id": "3018", "name": text("3018"), "phone": "3018", "url": "https://www.3018.fr/",
+            "hours": None, "what": text("Aide"), "source": "legal-fr.md [28]",
+            "checked": dt.date(2026, 11, 21), "confidence": "verified",
+        },
+    ],
+    "offences": [],
+}
+
+
+def problems_after(change) -> list[str]:
+    raw = copy.deepcopy(SMALL)
+    change(raw)
+    return engine.validate(Content.from_raw(raw))
+
+
+def questions(raw: dict) -> list[dict]:
+    return raw["flow"]["questions"]
+
+
+def test_the_reviewed_content_passes_every_check():
+    assert engine.validate(engine.read()) == []
+
+
+def test_a_small_correct_content_passes_every_check():
+    assert problems_after(lambda raw: None) == []
+
+
+def test_a_target_that_does_not_exist_is_caught():
+    def dangle(raw):
+        questions(raw)[1]["next"] = "nowhere"
+
+    assert any("'nowhere' does not exist" in p for p in problems_after(dangle))
+
+
+def test_a_question_nobody_can_reach_is_caught():
+    def orphan(raw):
+        questions(raw).append({**copy.deepcopy(questions(raw)[1]), "id": "orphan",
+                               "fact": "danger", "choices": [
+                                   {"value": "none", "label": text("Non")}]})
+
+    assert any("question orphan: unreachable" in p for p in problems_after(orphan))
+
+
+def test_a_cycle_is_caught():
+    def loop(raw):
+        questions(raw)[1]["next"] = "role"
+
+    assert any("cycle role → age → role" in p for p in problems_after(loop))
+
+
+def test_a_missing_english_text_is_caught():
+    def forget(raw):
+        del raw["steps"]["steps"][0]["text"]["en"]
+
+    assert problems_after(forget) == ["step keep_evidence › text: the en text is missing"]
+
+
+def test_an_unknown_fact_value_is_caught():
+    def alien(raw):
+        questions(raw)[0]["choices"][1]["value"] = "alien"
+
+    assert any("unknown value 'alien'" in p for p in problems_after(alien))
+
+
+def test_an_unknown_value_in_a_condition_is_caught():
+    def alien(raw):
+        raw["conditions"]["minor"] = {"victim_age": ["under_12"]}
+
+    assert any("unknown value 'under_12'" in p for p in problems_after(alien))
+
+
+def test_an_unquoted_yes_read_by_yaml_as_true_is_caught():
+    def unquoted(raw):
+        raw["steps"]["steps"][0]["if"] = {"still_online": True}
+
+    assert any("unknown value True" in p for p in problems_after(unquoted))
+
+
+def test_a_missing_resource_is_caught():
+    def missing(raw):
+        raw["steps"]["steps"][0]["resources"] = ["3018", "3019"]
+
+    assert problems_after(missing) == ["step keep_evidence: the resource '3019' does not exist"]
+
+
+def test_a_missing_offence_is_caught():
+    def missing(raw):
+        raw["steps"]["steps"][0]["deadline"] = {
+            "offence": "999-99", "close_days": 30, "when_close": "now",
+            **{name: text("{deadline}") for name in ("upcoming", "close", "passed", "no_date")},
+        }
+
+    assert problems_after(missing) == [
+        "step keep_evidence › deadline: the offence '999-99' does not exist"
+    ]
+
+
+def test_a_rule_testing_a_fact_not_yet_asked_is_caught():
+    def too_early(raw):
+        questions(raw)[0]["next"][0]["if"] = {"victim_age": "adult"}
+
+    assert any("tests 'victim_age', which no earlier question sets" in p
+               for p in problems_after(too_early))
+
+
+def test_an_unverified_phone_number_without_a_note_is_caught():
+    def unsure(raw):
+        raw["resources"][0]["confidence"] = "unverified"
+
+    assert problems_after(unsure) == [
+        "resource 3018: an unverified phone number needs a `note` saying so"
+    ]
+
+
+def test_a_broken_file_stops_the_loading_with_its_problems(tmp_path):
+    for name in ("flow", "conditions", "steps", "resources", "offences"):
+        (tmp_path / f"{name}.yaml").write_text("[]\n" if name in ("resources", "offences")
+                                               else "{}\n", encoding="utf-8")
+    with pytest.raises(engine.ContentError) as error:
+        engine.load(tmp_path)
+    assert "flow: the first question None does not exist" in error.value.problems
+
+
+def test_the_site_refuses_to_start_with_broken_content(monkeypatch):
+    def broken():
+        raise engine.ContentError(["question danger › next[0]: the target 'rôle' does not exist"])
+
+    monkeypatch.setattr(engine, "content", broken)
+    with pytest.raises(ImproperlyConfigured, match="'rôle' does not exist"):
+        apps.get_app_config("guidance").ready()
+
+
+# --- Content quality ---------------------------------------------------------------------------
+
+def sentences(words: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.?!:])\s+", words) if s]
+
+
+def shown_texts():
+    content = engine.content()
+    for question in content.questions:
+        yield f"question {question['id']}", question["text"]
+        for variant in question.get("variants", []):
+            if "text" in variant:
+                yield f"question {question['id']} (variant)", variant["text"]
+    for item in content.urgent + content.steps:
+        yield f"step {item['id']}", item["text"]
+        for extra in item.get("variants", []) + item.get("extras", []):
+            if "text" in extra:
+                yield f"step {item['id']} (variant or extra)", extra["text"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_questions_and_advice_are_written_in_sentences_under_20_words(lang):
+    too_long = [
+        (where, sentence)
+        for where, words in shown_texts()
+        for sentence in sentences(words[lang])
+        if len(sentence.split()) >= 20
+    ]
+    assert too_long == []
+
+
+def test_every_fact_was_checked_against_the_legal_reference_with_a_date():
+    content = engine.content()
+    for entry in content.resources + content.offences:
+        assert entry["checked"] <= dt.date.today()
+        assert entry["source"]
+
+
+def test_the_footer_still_lists_the_emergency_contacts_in_order():
+    contacts = footer_contacts("en")
+    assert [contact["id"] for contact in contacts] == ["17", "112", "114", "3114", "3018"]
+    assert contacts[0]["name"] == "Police emergency"
+    assert {"id", "name", "phone", "url", "hours", "what", "source", "checked",
+            "confidence"} <= set(contacts[0])

@@ -11,6 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from evidence.crypto import encode_key, generate_key
 from supportsite.env import envbool, envint, envlist, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "template_partials",
+    "axes",
     "guidance",
     "evidence",
 ]
@@ -53,6 +55,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "supportsite.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: it answers locked-out logins.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "supportsite.urls"
@@ -216,6 +220,22 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# --- Evidence vault ------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Files at rest are encrypted with these keys (comma-separated, the first one encrypts; older
+# ones still decrypt until `manage.py evidence rotate-key` has re-encrypted everything).
+EVIDENCE_ENCRYPTION_KEYS = envsecret(
+    "EVIDENCE_ENCRYPTION_KEYS",
+    VAR_DIR / "evidence_keys",
+    generate=lambda: encode_key(generate_key()),
+    allow_file=not PRODUCTION,
+)
+EVIDENCE_MAX_UPLOAD_BYTES = envint("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+EVIDENCE_MAX_PIXELS = envint("EVIDENCE_MAX_PIXELS", 40_000_000)
 
 # --- Quick exit ----------------------------------------------------------------------------
 # Where the quick exit sends the visitor: a neutral page that shows nothing personal.

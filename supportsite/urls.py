@@ -1,5 +1,5 @@
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import path
+from django.urls import include, path
 
 from supportsite import views
 
@@ -9,6 +9,8 @@ urlpatterns = i18n_patterns(
     path("sortie/", views.quick_exit, name="quick_exit"),
     path("naviguer-en-securite/", views.safe_browsing, name="safe_browsing"),
     path("contacts/", views.contacts, name="contacts"),
+    path("", include("guidance.urls")),
+    path("", include("evidence.urls")),
     prefix_default_language=False,
 )
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from evidence.crypto import encode_key, generate_key
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,6 +34,7 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
         "WARNING",
         PRODUCTION="1",
         SECRET_KEY=secrets.token_urlsafe(64),
+        EVIDENCE_ENCRYPTION_KEYS=encode_key(generate_key()),
         ALLOWED_HOSTS="aide.example.org",
         VAR_DIR=str(tmp_path),
     )

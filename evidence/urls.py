@@ -1,0 +1,4 @@
+"""Accounts and the evidence vault."""
+
+app_name = "evidence"
+urlpatterns: list = []

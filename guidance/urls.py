@@ -1,0 +1,4 @@
+"""The questionnaire and the plan."""
+
+app_name = "guidance"
+urlpatterns: list = []

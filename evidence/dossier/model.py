@@ -1,0 +1,181 @@
+"""Plain data the dossier is made from. The vault's models are turned into these by one
+function (evidence.dossier.collect), so that the letter, the PDF and the package are pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str = ""
+    birth_date: str = ""
+    birth_place: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    occupation: str = ""
+    relationship: str = ""  # for a representative: "mère", "père", "tuteur"...
+
+
+@dataclass(frozen=True)
+class Suspect:
+    name: str = ""
+    pseudonyms: tuple[str, ...] = ()
+    details: str = ""  # how the victim knows them: "élève de ma classe", profile URL...
+
+
+@dataclass(frozen=True)
+class Witness:
+    name: str
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class Harm:
+    health: str = ""
+    school_or_work: str = ""
+    sleep: str = ""
+    social_life: str = ""
+    medical_certificate: bool = False
+    itt_days: int | None = None
+    costs: str = ""
+
+    def is_empty(self) -> bool:
+        return not any(
+            [self.health, self.school_or_work, self.sleep, self.social_life, self.costs]
+        ) and not self.medical_certificate
+
+
+@dataclass(frozen=True)
+class Complaint:
+    """What the complaint form holds; every field optional until export."""
+
+    complainant: Person = field(default_factory=Person)
+    victim_is_minor: bool = False
+    victim: Person = field(default_factory=Person)  # the minor, when the complainant represents
+    representatives: tuple[Person, ...] = ()
+    suspects: tuple[Suspect, ...] = ()
+    witnesses: tuple[Witness, ...] = ()
+    harm: Harm = field(default_factory=Harm)
+    tribunal_city: str = ""
+    tribunal_basis: str = "facts"  # "facts": place of the facts; "author": author's home
+    partie_civile: bool = False
+    place: str = ""  # "Fait à …"
+    letter_text: str = ""  # the letter as edited by the user; empty: generated
+
+    @property
+    def against_x(self) -> bool:
+        return not any(s.name or s.pseudonyms for s in self.suspects)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One file of a piece. `display` loads the stored display derivative (decrypted), so the
+    PDF never decodes the original; `original` loads the original bytes for the package."""
+
+    original_name: str
+    mime_type: str
+    size: int
+    sha256: str
+    width: int | None = None
+    height: int | None = None
+    display: Callable[[], bytes] | None = None
+    original: Callable[[], bytes] | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    channel: str  # "plateforme", "PHAROS", "3018"...
+    date: dt.date | None = None
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class ExportPiece:
+    number: int
+    kind: str  # screenshot, document, link, message
+    title: str
+    received_at: dt.datetime  # UTC, set by the server
+    platform: str = ""
+    url: str = ""
+    author_displayed: str = ""
+    author_profile_url: str = ""
+    target: str = ""
+    published_at: dt.datetime | None = None
+    published_text: str = ""  # as typed, when not an absolute date
+    captured_at: dt.datetime | None = None
+    added_by: str = ""
+    description: str = ""
+    transcript: str = ""
+    still_online: str = ""  # yes / no / unknown
+    removed: bool = False
+    follow_ups: tuple[FollowUp, ...] = ()
+    files: tuple[ExportFile, ...] = ()
+
+    @property
+    def date(self) -> dt.datetime | None:
+        """The date the piece stands at in the chronology: publication, else capture."""
+        return self.published_at or self.captured_at
+
+
+@dataclass(frozen=True)
+class ChronologyEntry:
+    date: dt.date
+    text: str
+    piece_number: int | None = None
+
+
+@dataclass(frozen=True)
+class Offence:
+    article: str
+    title: str
+    prison_years: float | None
+    fine_eur: int | None
+    note: str = ""
+    source: str = ""
+    checked: str = ""
+
+
+@dataclass(frozen=True)
+class CustodyEntry:
+    """One event of the custody log, with what is needed to check the chain offline."""
+
+    seq: int
+    kind: str
+    at: dt.datetime
+    prev_hash: str
+    hash: str
+    payload: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DossierExport:
+    reference: str  # short, printed in the running header
+    concerns: str  # whom the dossier concerns
+    generated_at: dt.datetime
+    complaint: Complaint
+    pieces: tuple[ExportPiece, ...]
+    free_entries: tuple[ChronologyEntry, ...] = ()
+    offences: tuple[Offence, ...] = ()
+    custody: tuple[CustodyEntry, ...] = ()
+
+    @property
+    def custody_head(self) -> str:
+        return self.custody[-1].hash if self.custody else ""
+
+    @property
+    def period(self) -> tuple[dt.date | None, dt.date | None]:
+        dates = [p.date.date() for p in self.pieces if p.date] + [e.date for e in self.free_entries]
+        return (min(dates), max(dates)) if dates else (None, None)
+
+    def chronology(self) -> list[ChronologyEntry]:
+        """The account of the facts: each dated piece and each free entry, oldest first."""
+        entries = list(self.free_entries)
+        for piece in self.pieces:
+            if piece.date:
+                summary = piece.description or piece.title
+                entries.append(ChronologyEntry(piece.date.date(), summary, piece.number))
+        return sorted(entries, key=lambda e: (e.date, e.piece_number or 0))

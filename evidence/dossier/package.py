@@ -1,0 +1,159 @@
+"""The package for the police or the procureur: a ZIP holding the PDF, every original file
+named by its piece number, manifest.json (each piece's fields and hashes, the custody log) and
+LISEZMOI.txt; and its offline verification (`manage.py evidence verify-package FILE.zip`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import asdict, dataclass
+
+from evidence.dossier.model import DossierExport
+from evidence.dossier.render import archive_path
+from evidence.integrity import verify_chain
+
+PDF_NAME = "dossier.pdf"
+MANIFEST_NAME = "manifest.json"
+README_NAME = "LISEZMOI.txt"
+FORMAT = "supportsite-dossier/1"
+
+README = """\
+DOSSIER DE PLAINTE — {reference}
+Généré le {generated} (UTC).
+
+Contenu de l'archive
+- dossier.pdf : la lettre au procureur de la République, l'exposé des faits, le bordereau
+  de pièces, chaque pièce et l'annexe d'intégrité.
+- pieces/ : les fichiers originaux, octet pour octet, nommés par numéro de pièce
+  (piece-003-1.png = pièce n° 3, fichier 1).
+- manifest.json : les informations de chaque pièce, l'empreinte SHA-256 de chaque fichier
+  et le journal de conservation (chaque événement contient l'empreinte du précédent).
+
+Vérifier que les fichiers n'ont pas été modifiés
+L'empreinte SHA-256 de chaque original a été calculée à sa réception, avant tout traitement.
+Recalculez-la et comparez-la à celle du manifeste et de l'annexe du PDF :
+- Linux :   sha256sum pieces/*
+- macOS :   shasum -a 256 pieces/*
+- Windows : Get-FileHash -Algorithm SHA256 pieces\\*   (PowerShell)
+La liste attendue se trouve aussi dans SHA256SUMS.txt : « sha256sum -c SHA256SUMS.txt »
+vérifie tout d'un coup sous Linux.
+
+Empreinte du dernier événement du journal de conservation :
+{head}
+"""
+
+
+def _json_default(value):
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(f"not serialisable: {type(value).__name__}")
+
+
+def build_manifest(dossier: DossierExport, pdf_sha256: str) -> dict:
+    pieces = []
+    for piece in dossier.pieces:
+        fields = {k: v for k, v in asdict(piece).items() if k != "files"}
+        fields["files"] = [
+            {
+                "path": archive_path(piece, index, file),
+                "original_name": file.original_name,
+                "mime_type": file.mime_type,
+                "size": file.size,
+                "sha256": file.sha256,
+                "width": file.width,
+                "height": file.height,
+            }
+            for index, file in enumerate(piece.files, start=1)
+        ]
+        pieces.append(fields)
+    return {
+        "format": FORMAT,
+        "reference": dossier.reference,
+        "concerns": dossier.concerns,
+        "generated_at": dossier.generated_at,
+        "pdf": {"path": PDF_NAME, "sha256": pdf_sha256},
+        "pieces": pieces,
+        "custody": [asdict(entry) for entry in dossier.custody],
+        "custody_head": dossier.custody_head,
+    }
+
+
+def build_package(dossier: DossierExport, pdf: bytes) -> bytes:
+    """The ZIP's bytes. Originals are read once each, straight into the archive."""
+    manifest = build_manifest(dossier, hashlib.sha256(pdf).hexdigest())
+    sums = [f"{hashlib.sha256(pdf).hexdigest()}  {PDF_NAME}"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(PDF_NAME, pdf)
+        for piece in dossier.pieces:
+            for index, file in enumerate(piece.files, start=1):
+                if file.original is None:
+                    continue
+                path = archive_path(piece, index, file)
+                # Images and PDFs are compressed already: store them as they are.
+                archive.writestr(path, file.original(), compress_type=zipfile.ZIP_STORED)
+                sums.append(f"{file.sha256}  {path}")
+        archive.writestr(
+            MANIFEST_NAME,
+            json.dumps(manifest, ensure_ascii=False, indent=2, default=_json_default),
+        )
+        archive.writestr("SHA256SUMS.txt", "\n".join(sums) + "\n")
+        archive.writestr(
+            README_NAME,
+            README.format(
+                reference=dossier.reference,
+                generated=f"{dossier.generated_at:%Y-%m-%d %H:%M}",
+                head=dossier.custody_head or "—",
+            ),
+        )
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class PackageProblem:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def verify_package(data: bytes | str) -> list[PackageProblem]:
+    """Every difference between the package and its manifest ([] when intact)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
+    except (zipfile.BadZipFile, OSError) as error:
+        return [PackageProblem("archive", f"not a readable ZIP ({error})")]
+    with archive:
+        names = set(archive.namelist())
+        if MANIFEST_NAME not in names:
+            return [PackageProblem(MANIFEST_NAME, "missing")]
+        try:
+            manifest = json.loads(archive.read(MANIFEST_NAME))
+        except ValueError as error:
+            return [PackageProblem(MANIFEST_NAME, f"unreadable ({error})")]
+        expected = {manifest["pdf"]["path"]: manifest["pdf"]["sha256"]}
+        for piece in manifest["pieces"]:
+            for file in piece["files"]:
+                expected[file["path"]] = file["sha256"]
+        problems = []
+        for path, sha256 in expected.items():
+            if path not in names:
+                problems.append(PackageProblem(path, "missing from the archive"))
+                continue
+            actual = hashlib.sha256(archive.read(path)).hexdigest()
+            if actual != sha256:
+                problems.append(
+                    PackageProblem(path, f"changed (expected {sha256}, got {actual})")
+                )
+        for extra in sorted(names - set(expected) - {MANIFEST_NAME, README_NAME, "SHA256SUMS.txt"}):
+            problems.append(PackageProblem(extra, "not listed in the manifest"))
+        events = manifest.get("custody", [])
+        for problem in verify_chain(events):
+            problems.append(PackageProblem(f"custody event {problem.seq}", str(problem.message)))
+        if events and manifest.get("custody_head") != events[-1]["hash"]:
+            problems.append(PackageProblem("custody_head", "does not match the last event"))
+        return problems

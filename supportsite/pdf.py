@@ -1,0 +1,59 @@
+"""PDF rendering with WeasyPrint behind a fetcher that serves only what the document owns.
+
+WeasyPrint would otherwise follow any URL in the HTML: a `file:` URL could read the server's
+disk, an `http:` one could reach the network, and an image of another user's dossier planted in
+the HTML could end up in this one. Here every URL must be in the fetcher's allow-list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from weasyprint import HTML, URLFetcher
+from weasyprint.urls import URLFetcherResponse
+
+# Resources are addressed in this private scheme; nothing outside the allow-list resolves.
+SCHEME = "pdf-resource:"
+Loader = Callable[[], tuple[bytes, str]]  # returns (body, content type)
+
+
+class RefusedResource(ValueError):
+    """A URL the document does not own. WeasyPrint logs it and leaves the resource out."""
+
+
+class RestrictedFetcher(URLFetcher):
+    def __init__(self, resources: Mapping[str, Loader]):
+        super().__init__(allowed_protocols=())
+        self._resources = dict(resources)
+        self.refused: list[str] = []
+        self.served: list[str] = []
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        loader = self._resources.get(url)
+        if loader is None:
+            self.refused.append(url)
+            raise RefusedResource(f"refused: {url}")
+        body, content_type = loader()
+        self.served.append(url)
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+
+
+def resource_url(name: str) -> str:
+    return SCHEME + name
+
+
+def static_stylesheet(path: str) -> tuple[str, Loader]:
+    """An allow-list entry for one of our own static stylesheets, read from disk."""
+    found = finders.find(path)
+    if not found:
+        raise FileNotFoundError(f"static file not found: {path}")
+    file = Path(found)
+    return resource_url(f"static/{path}"), lambda: (file.read_bytes(), "text/css")
+
+
+def render_pdf(html: str, fetcher: RestrictedFetcher, *, title: str | None = None) -> bytes:
+    """A tagged PDF (accessible structure, real text) of `html`, fetching only through `fetcher`."""
+    document = HTML(string=html, base_url=SCHEME, url_fetcher=fetcher)
+    return document.write_pdf(pdf_tags=True)

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "guidance",
     "evidence",
 ]
@@ -236,6 +238,12 @@ EVIDENCE_ENCRYPTION_KEYS = envsecret(
 )
 EVIDENCE_MAX_UPLOAD_BYTES = envint("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 EVIDENCE_MAX_PIXELS = envint("EVIDENCE_MAX_PIXELS", 40_000_000)
+
+# --- Background tasks (dossier exports) -------------------------------------------------------
+# The database backend needs nothing more than the database; `make run` starts its worker
+# (`manage.py db_worker`). A deployment that outgrows one machine can switch to Redis workers
+# with django-tasks-rq (see README).
+TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"}}
 
 # --- Quick exit ----------------------------------------------------------------------------
 # Where the quick exit sends the visitor: a neutral page that shows nothing personal.

@@ -57,8 +57,10 @@ def neutral_site() -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    """Every test gets its own private storage folder, never the developer's var/."""
+def _isolated_settings(settings, tmp_path):
+    """Every test gets its own private storage folder, never the developer's var/, and runs
+    background tasks at once (one test drives the real worker on purpose)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     settings.STORAGES = {
         **settings.STORAGES,

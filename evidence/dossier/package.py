@@ -10,6 +10,8 @@ import io
 import json
 import zipfile
 from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 from evidence.dossier.model import DossierExport
 from evidence.dossier.render import archive_path
@@ -81,12 +83,16 @@ def build_manifest(dossier: DossierExport, pdf_sha256: str) -> dict:
     }
 
 
-def build_package(dossier: DossierExport, pdf: bytes) -> bytes:
-    """The ZIP's bytes. Originals are read once each, straight into the archive."""
+def write_package(dossier: DossierExport, pdf: bytes, target: BinaryIO) -> str:
+    """Write the ZIP into `target` (a file opened for writing) and return its SHA-256.
+
+    Originals are loaded one at a time, straight into the archive, so a dossier of hundreds of
+    phone screenshots never sits in memory at once.
+    """
     manifest = build_manifest(dossier, hashlib.sha256(pdf).hexdigest())
     sums = [f"{hashlib.sha256(pdf).hexdigest()}  {PDF_NAME}"]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    start = target.tell()
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(PDF_NAME, pdf)
         for piece in dossier.pieces:
             for index, file in enumerate(piece.files, start=1):
@@ -109,7 +115,10 @@ def build_package(dossier: DossierExport, pdf: bytes) -> bytes:
                 head=dossier.custody_head or "—",
             ),
         )
-    return buffer.getvalue()
+    target.seek(start)
+    digest = hashlib.file_digest(target, "sha256").hexdigest()
+    target.seek(0, io.SEEK_END)
+    return digest
 
 
 @dataclass(frozen=True)
@@ -121,10 +130,15 @@ class PackageProblem:
         return f"{self.where}: {self.message}"
 
 
-def verify_package(data: bytes | str) -> list[PackageProblem]:
+def _sha256_member(archive: zipfile.ZipFile, name: str) -> str:
+    with archive.open(name) as member:
+        return hashlib.file_digest(member, "sha256").hexdigest()
+
+
+def verify_package(source: bytes | str | Path | BinaryIO) -> list[PackageProblem]:
     """Every difference between the package and its manifest ([] when intact)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
+        archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
     except (zipfile.BadZipFile, OSError) as error:
         return [PackageProblem("archive", f"not a readable ZIP ({error})")]
     with archive:
@@ -144,7 +158,7 @@ def verify_package(data: bytes | str) -> list[PackageProblem]:
             if path not in names:
                 problems.append(PackageProblem(path, "missing from the archive"))
                 continue
-            actual = hashlib.sha256(archive.read(path)).hexdigest()
+            actual = _sha256_member(archive, path)
             if actual != sha256:
                 problems.append(
                     PackageProblem(path, f"changed (expected {sha256}, got {actual})")

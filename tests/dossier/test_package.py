@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from evidence.dossier.package import build_package, verify_package
+from evidence.dossier.package import verify_package, write_package
 from tests.dossier.factories import dossier, screenshot
 
 PDF = b"%PDF-1.7 stand-in for the rendered dossier\n%%EOF"
@@ -16,7 +16,16 @@ PDF = b"%PDF-1.7 stand-in for the rendered dossier\n%%EOF"
 
 @pytest.fixture
 def package() -> bytes:
-    return build_package(dossier(2), PDF)
+    buffer = io.BytesIO()
+    write_package(dossier(2), PDF, buffer)
+    return buffer.getvalue()
+
+
+def test_it_returns_the_hash_of_what_it_wrote(tmp_path):
+    with open(tmp_path / "dossier.zip", "w+b") as target:
+        digest = write_package(dossier(1), PDF, target)
+    assert digest == hashlib.sha256((tmp_path / "dossier.zip").read_bytes()).hexdigest()
+    assert verify_package(tmp_path / "dossier.zip") == []
 
 
 def _rewrite(package: bytes, name: str, change) -> bytes:

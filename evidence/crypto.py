@@ -74,6 +74,13 @@ class Keyring:
     def current_key_id(self) -> bytes:
         return self._current_id
 
+    def cipher(self, blob_key_id: bytes | None = None) -> AESGCM:
+        """The cipher of a key id (default: the current key); DecryptionError if unknown."""
+        cipher = self._ciphers.get(self._current_id if blob_key_id is None else blob_key_id)
+        if cipher is None:
+            raise DecryptionError(f"sealed with an unknown key (id {blob_key_id.hex()})")
+        return cipher
+
     def encrypt(self, plaintext: bytes, context: bytes) -> bytes:
         nonce = os.urandom(NONCE_SIZE)
         sealed = self._ciphers[self._current_id].encrypt(nonce, plaintext, context)

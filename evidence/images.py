@@ -13,6 +13,7 @@ its primary image, the one every viewer shows, is used.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from io import BytesIO
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 from evidence.integrity import sha256_bytes
@@ -78,6 +79,10 @@ class IngestedImage:
     thumbnail_mime: str
     thumbnail_width: int
     thumbnail_height: int
+    # When the camera says the photo was taken (EXIF DateTimeOriginal, ISO 8601, with the
+    # offset when the file gives it); None for most screenshots. Read, never trusted blindly:
+    # the vault records it as "read from the file".
+    taken_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ def ingest_image(data: bytes, *, max_bytes: int, max_pixels: int) -> IngestedIma
     """Check an uploaded image and make its clean derivatives, or raise ImageRejected."""
     _check_size(data, max_bytes, ImageRejected)
     sha256 = sha256_bytes(data)
-    with _refusing_bad_images():
+    with _strict_decoding(), _refusing_bad_images():
         original = Image.open(BytesIO(data), formats=ALLOWED_FORMATS)
         if original.width * original.height > max_pixels:
             raise ImageRejected("too_many_pixels", TOO_MANY_PIXELS)
@@ -101,16 +106,21 @@ def ingest_image(data: bytes, *, max_bytes: int, max_pixels: int) -> IngestedIma
         if image.format != "HEIF" and getattr(image, "n_frames", 1) > 1:
             raise ImageRejected("animated", ANIMATED)
         image.load()
-        pixels = _pixels_only(_to_rgb(ImageOps.exif_transpose(image)))
-        display = _shrunk(pixels, (pixels.width, DISPLAY_MAX_HEIGHT))
+        format, width, height = image.format, image.width, image.height
+        taken_at = _exif_taken_at(image)
+        # Each step works on the decoded image in place where it can: full-size copies are
+        # what an upload spends most of its time on, after decoding and resizing.
+        upright = _to_rgb(ImageOps.exif_transpose(image, in_place=True) or image)
+        upright.thumbnail((upright.width, DISPLAY_MAX_HEIGHT), Image.Resampling.LANCZOS)
+        display = _pixels_only(upright)
         thumbnail = _shrunk(display, THUMBNAIL_BOX)
         return IngestedImage(
             sha256=sha256,
             size=len(data),
-            mime_type=Image.MIME[image.format],
-            format=image.format,
-            width=image.width,
-            height=image.height,
+            mime_type=Image.MIME[format],
+            format=format,
+            width=width,
+            height=height,
             display=_jpeg(display, DISPLAY_QUALITY),
             display_mime="image/jpeg",
             display_width=display.width,
@@ -119,6 +129,7 @@ def ingest_image(data: bytes, *, max_bytes: int, max_pixels: int) -> IngestedIma
             thumbnail_mime="image/jpeg",
             thumbnail_width=thumbnail.width,
             thumbnail_height=thumbnail.height,
+            taken_at=taken_at,
         )
 
 
@@ -133,13 +144,36 @@ def sniff_pdf(data: bytes, *, max_bytes: int) -> PdfInfo:
     return PdfInfo(sha256=sha256, size=len(data), page_count=_pdf_page_count(data))
 
 
+def too_large_message(max_bytes: int) -> Promise:
+    limit = f"{max_bytes / _MEGABYTE:.1f}".removesuffix(".0")
+    return format_lazy(_("This file is too big. The limit is {limit} MB."), limit=limit)
+
+
 def _check_size(data: bytes, max_bytes: int, rejected: type[UploadRejected]) -> None:
     if not data:
         raise rejected("empty", EMPTY)
     if len(data) > max_bytes:
-        limit = f"{max_bytes / _MEGABYTE:.1f}".removesuffix(".0")
-        message = format_lazy(_("This file is too big. The limit is {limit} MB."), limit=limit)
-        raise rejected("too_large", message)
+        raise rejected("too_large", too_large_message(max_bytes))
+
+
+_STRICT = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Never pad a truncated image with grey, whatever the rest of the process asked for.
+
+    Importing WeasyPrint sets Pillow's process-wide ImageFile.LOAD_TRUNCATED_IMAGES to True,
+    which would let half an image through as if whole. Evidence is decoded with it off; the
+    lock keeps two uploads from restoring each other's setting halfway.
+    """
+    with _STRICT:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 @contextmanager
@@ -161,6 +195,28 @@ def _refusing_bad_images() -> Iterator[None]:
         raise ImageRejected("damaged", DAMAGED) from exc
 
 
+_EXIF_IFD = 0x8769
+_DATE_TIME_ORIGINAL = 0x9003
+_OFFSET_TIME_ORIGINAL = 0x9011
+_EXIF_DATE = re.compile(r"(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
+_EXIF_OFFSET = re.compile(r"[+-]\d{2}:\d{2}")
+
+
+def _exif_taken_at(image: Image.Image) -> str | None:
+    """The camera's own capture time, if the file states one we can read; never a guess."""
+    try:
+        details = image.getexif().get_ifd(_EXIF_IFD)
+        stamp = _EXIF_DATE.fullmatch(str(details.get(_DATE_TIME_ORIGINAL, "")).strip("\0 "))
+        offset = str(details.get(_OFFSET_TIME_ORIGINAL, "")).strip("\0 ")
+    except Exception:  # malformed EXIF is common and never a reason to refuse the image
+        return None
+    if stamp is None:
+        return None
+    year, month, day, hour, minute, second = stamp.groups()
+    text = f"{year}-{month}-{day}T{hour}:{minute}:{second}"
+    return text + offset if _EXIF_OFFSET.fullmatch(offset) else text
+
+
 def _to_rgb(image: Image.Image) -> Image.Image:
     if image.mode.startswith("I"):
         # 16-bit grey: a plain convert("L") clips every value above 255 to white.
@@ -172,7 +228,7 @@ def _to_rgb(image: Image.Image) -> Image.Image:
         on_white = Image.new("RGB", rgba.size, _WHITE)
         on_white.paste(rgba, mask=rgba.getchannel("A"))
         return on_white
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def _pixels_only(image: Image.Image) -> Image.Image:

@@ -1,4 +1,36 @@
-"""Accounts and the evidence vault."""
+"""Accounts and the evidence vault. French paths; English ones are the same under /en/."""
+
+from django.urls import path
+
+from evidence import account_views, views
 
 app_name = "evidence"
-urlpatterns: list = []
+urlpatterns = [
+    # Accounts
+    path("compte/inscription/", account_views.signup, name="signup"),
+    path("compte/connexion/", account_views.login_view, name="login"),
+    path("compte/deconnexion/", account_views.logout_view, name="logout"),
+    path("compte/codes-de-secours/", account_views.recovery_codes, name="recovery_codes"),
+    path("compte/mot-de-passe-oublie/", account_views.forgot_password, name="forgot_password"),
+    path("compte/", account_views.account, name="account"),
+    path("compte/supprimer/", account_views.account_delete, name="account_delete"),
+    path("compte/supprime/", account_views.account_deleted, name="account_deleted"),
+    # Dossiers
+    path("dossiers/", views.dossier_list, name="dossier_list"),
+    path("dossiers/nouveau/", views.dossier_create, name="dossier_create"),
+    path("dossiers/depuis-mon-plan/", views.start_from_plan, name="start_from_plan"),
+    path("dossiers/<uuid:dossier_id>/", views.dossier_detail, name="dossier_detail"),
+    path("dossiers/<uuid:dossier_id>/modifier/", views.dossier_edit, name="dossier_edit"),
+    path("dossiers/<uuid:dossier_id>/effacer/", views.dossier_erase, name="dossier_erase"),
+    path("dossiers/<uuid:dossier_id>/chronologie/", views.dossier_timeline, name="timeline"),
+    path("dossiers/<uuid:dossier_id>/journal/", views.custody_log, name="custody_log"),
+    path("dossiers/<uuid:dossier_id>/pieces/ajouter/", views.piece_add, name="piece_add"),
+    # Pieces and their files
+    path("pieces/<uuid:piece_id>/", views.piece_detail, name="piece_detail"),
+    path("pieces/<uuid:piece_id>/modifier/", views.piece_edit, name="piece_edit"),
+    path("pieces/<uuid:piece_id>/supprimer/", views.piece_delete, name="piece_delete"),
+    path("pieces/<uuid:piece_id>/fichiers/", views.piece_add_files, name="piece_add_files"),
+    path("fichiers/<uuid:file_id>/original/", views.file_original, name="file_original"),
+    path("fichiers/<uuid:file_id>/affichage/", views.file_display, name="file_display"),
+    path("fichiers/<uuid:file_id>/miniature/", views.file_thumbnail, name="file_thumbnail"),
+]

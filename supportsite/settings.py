@@ -238,6 +238,35 @@ EVIDENCE_ENCRYPTION_KEYS = envsecret(
 )
 EVIDENCE_MAX_UPLOAD_BYTES = envint("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 EVIDENCE_MAX_PIXELS = envint("EVIDENCE_MAX_PIXELS", 40_000_000)
+EVIDENCE_MAX_FILES_PER_PIECE = 10
+# Uploads to the vault are received in memory by evidence.uploads (never a temporary file on
+# disk) and bounded per file; these cover every other form. A request past them gets the
+# vault's own page ("too big, nothing was kept"), not a bare 400.
+FILE_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_UPLOAD_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the text fields of one form: 2.5 MB
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * EVIDENCE_MAX_FILES_PER_PIECE
+
+LOGIN_URL = "evidence:login"
+LOGIN_REDIRECT_URL = "evidence:dossier_list"
+LOGOUT_REDIRECT_URL = "home"
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords or recovery codes
+# for one pseudonym from one address, that pair waits AXES_COOLOFF_TIME (float: hours). Never
+# by pseudonym alone, so a harasser cannot lock their target out; never by address alone, since
+# a whole school may share one. The lockout page is ours, translated, in the site's shell.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "evidence.account_views.lockout_response"
+# Behind N reverse proxies that each append to X-Forwarded-For, set TRUSTED_PROXY_COUNT=N so
+# the address counted is the visitor's, not the proxy's (0: REMOTE_ADDR, no proxy).
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "evidence.account_views.client_ip"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# No record of successful logins (address, browser): where a victim logs in from is nobody's
+# business; only failures are counted, and only for the cool-off.
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- Background tasks (dossier exports) -------------------------------------------------------
 # The database backend needs nothing more than the database; `make run` starts its worker

@@ -1,0 +1,115 @@
+"""python manage.py evidence verify|rotate-key|verify-package: the vault from the command line.
+
+verify DOSSIER...   recompute each dossier's custody chain and every stored file's hash
+                    (decrypting each blob); exit 1 naming what differs when anything was altered.
+rotate-key          re-encrypt every stored blob with the current key. To rotate: put the new
+                    key first in EVIDENCE_ENCRYPTION_KEYS (keep the old ones after it), run this,
+                    then remove the old keys.
+verify-package ZIP  check a dossier package (ZIP) against its manifest, offline.
+"""
+
+from __future__ import annotations
+
+import uuid
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import translation
+
+from evidence import sealed_files, vault
+from evidence.models import Dossier, EvidenceFile
+
+_BLOB_FIELDS = ("storage_name", "display_name", "thumbnail_name")
+
+
+class Command(BaseCommand):
+    help = "Verify dossiers, rotate the encryption key, or check a dossier package."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        verify = actions.add_parser("verify", help="check dossiers' custody logs and files")
+        verify.add_argument("dossiers", nargs="*", metavar="DOSSIER", help="a dossier's UUID")
+        verify.add_argument("--all", action="store_true", help="check every dossier")
+        verify.add_argument("--lang", choices=["fr", "en"], default="en")
+        actions.add_parser("rotate-key", help="re-encrypt every file with the current key")
+        package = actions.add_parser("verify-package", help="check a dossier package (ZIP)")
+        package.add_argument("path", type=Path)
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        getattr(self, f"handle_{action.replace('-', '_')}")(**options)
+
+    def handle_verify(self, dossiers: list[str], all: bool, lang: str, **options: Any) -> None:
+        if not dossiers and not all:
+            raise CommandError("name at least one dossier (its UUID), or use --all", returncode=2)
+        found = list(Dossier.objects.all()) if all else [_dossier(text) for text in dossiers]
+        altered = 0
+        with translation.override(lang):
+            for dossier in found:
+                result = vault.verify(dossier)
+                if result.ok:
+                    self.stdout.write(
+                        f"{dossier.pk}: intact ({result.events} events, {result.blobs} files)"
+                    )
+                    continue
+                altered += 1
+                self.stderr.write(f"{dossier.pk}: ALTERED")
+                for problem in result.problems:
+                    self.stderr.write(f"  - {problem}")
+        if altered:
+            raise CommandError(f"{altered} dossier(s) altered", returncode=1)
+
+    def handle_rotate_key(self, **options: Any) -> None:
+        resealed, current, failed = 0, 0, []
+        for file in EvidenceFile.objects.select_related("piece").iterator():
+            for field in _BLOB_FIELDS:
+                name = getattr(file, field)
+                if not name:
+                    continue
+                if sealed_files.is_sealed_with_current_key(name):
+                    current += 1
+                    continue
+                try:
+                    new_name = sealed_files.reseal(name)
+                except (FileNotFoundError, sealed_files.DecryptionError) as error:
+                    failed.append(f"piece {file.piece.number}, file {file.position}: {error}")
+                    continue
+                # The row points to the new blob before the old one goes: a crash in between
+                # leaves an unreferenced blob, never a row without its file.
+                with transaction.atomic():
+                    EvidenceFile.objects.filter(pk=file.pk, **{field: name}).update(
+                        **{field: new_name}
+                    )
+                sealed_files.delete(name)
+                resealed += 1
+        self.stdout.write(
+            f"Re-encrypted {resealed} stored files with the current key ({current} already were)."
+        )
+        if failed:
+            for line in failed:
+                self.stderr.write(f"  - {line}")
+            raise CommandError(f"{len(failed)} file(s) could not be re-encrypted", returncode=1)
+        self.stdout.write("Every file now uses the current key: the old keys can be removed.")
+
+    def handle_verify_package(self, path: Path, **options: Any) -> None:
+        from evidence.dossier.package import verify_package
+
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"cannot read {path}: {error}", returncode=2) from error
+        problems = verify_package(data)
+        if problems:
+            for problem in problems:
+                self.stderr.write(f"  - {problem}")
+            raise CommandError(f"{len(problems)} problem(s) in {path.name}", returncode=1)
+        self.stdout.write(f"{path.name}: intact")
+
+
+def _dossier(text: str) -> Dossier:
+    try:
+        return Dossier.objects.get(pk=uuid.UUID(text))
+    except (ValueError, Dossier.DoesNotExist):
+        raise CommandError(f"no dossier {text}", returncode=2) from None

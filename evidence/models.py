@@ -1,0 +1,290 @@
+"""The vault's rows: dossiers, their numbered pieces, the sealed files, the custody log, and the
+recovery codes that replace email for a forgotten password.
+
+Every object a person can reach has a random UUID as its public identifier (and primary key),
+never a sequential id. The operations on these rows live in evidence/vault.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from guidance.facts import FACTS
+
+
+class Role(models.TextChoices):
+    """Who adds a piece, for the chain of custody."""
+
+    VICTIM = "victim", _("the person targeted")
+    PARENT = "parent", _("a parent or guardian")
+    HELPER = "helper", _("a trusted helper")
+
+
+class Concerns(models.TextChoices):
+    SELF = "self", _("Me")
+    CHILD = "child", _("A child in my care")
+    OTHER = "other", _("Someone I am helping")
+
+
+class AgeBand(models.TextChoices):
+    """The guidance vocabulary's victim_age values."""
+
+    UNDER_15 = "under_15", _("Under 15")
+    FROM_15_TO_17 = "15_17", _("15 to 17")
+    ADULT = "adult", _("18 or over")
+    UNKNOWN = "unknown", _("I don't know")
+
+
+class Kind(models.TextChoices):
+    IMAGE = "image", _("Screenshot or photo")
+    PDF = "pdf", _("PDF document")
+    LINK = "link", _("Link only")
+    TEXT = "text", _("Message text")
+
+
+class Sensitivity(models.TextChoices):
+    """The answer to "is it sexual or intimate?", asked before any file is read."""
+
+    NO = "no", _("No")
+    ADULT = "adult", _("Yes, of an adult")
+    MINOR = "minor", _("Yes, of a minor (under 18)")
+    UNSURE = "unsure", _("I don't know")
+
+
+class Answer(models.TextChoices):
+    UNKNOWN = "unknown", _("I don't know")
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+
+
+class Source(models.TextChoices):
+    """Where a recorded value came from (evidence.md: say it, so no one can twist it)."""
+
+    USER = "user", _("typed by you")
+    FILE = "file", _("read from the file")
+    SERVER = "server", _("set by the server")
+
+
+_PLATFORM_LABELS = {
+    "instagram": "Instagram",
+    "tiktok": "TikTok",
+    "snapchat": "Snapchat",
+    "x": "X (Twitter)",
+    "facebook": "Facebook",
+    "youtube": "YouTube",
+    "discord": "Discord",
+    "twitch": "Twitch",
+    "whatsapp": "WhatsApp",
+    "telegram": "Telegram",
+    "jeuxvideo_com": "jeuxvideo.com",
+    "online_game": _("An online game"),
+    "email": _("Email"),
+    "sms": _("Text messages (SMS)"),
+    "forum": _("A forum"),
+    "other": _("Another site or app"),
+}
+# The guidance vocabulary, so a plan's platforms carry over to the pieces.
+PLATFORM_CHOICES = [
+    (value, _PLATFORM_LABELS.get(value, value)) for value in FACTS["platforms"].values
+]
+
+
+def _new_token() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class Dossier(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dossiers"
+    )
+    title = models.CharField(_("name of the dossier"), max_length=120)
+    concerns = models.CharField(max_length=10, choices=Concerns.choices, default=Concerns.SELF)
+    person_name = models.CharField(_("their first name or a pseudonym"), max_length=80, blank=True)
+    person_age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VICTIM)
+    # The guidance facts the dossier was started from ({} when started by hand).
+    facts = models.JSONField(default=dict, blank=True)
+    # The last piece number handed out: numbers are never reused, even after a deletion.
+    last_piece_number = models.PositiveIntegerField(default=0, editable=False)
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "submission_token"], name="dossier_submitted_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Piece(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pieces")
+    number = models.PositiveIntegerField(editable=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=120, blank=True)
+    # A value of the guidance vocabulary (PLATFORM_CHOICES); no choices here, so that a new
+    # platform in the questionnaire needs no migration.
+    platform = models.CharField(max_length=40, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    author_displayed = models.CharField(max_length=200, blank=True)
+    author_profile_url = models.URLField(max_length=2000, blank=True)
+    target = models.CharField(max_length=200, blank=True)
+    # The publication date as typed ("14/03/2025 22:47", or "il y a 3 j", which is flagged).
+    published_raw = models.CharField(max_length=100, blank=True)
+    published_is_absolute = models.BooleanField(default=False)
+    published_date = models.DateField(null=True, blank=True)
+    published_time = models.TimeField(null=True, blank=True)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(editable=False)  # by the server, in UTC
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False
+    )
+    added_by_role = models.CharField(max_length=10, choices=Role.choices)
+    description = models.TextField(blank=True)
+    transcript = models.TextField(blank=True)
+    context = models.TextField(blank=True)
+    sensitivity = models.CharField(
+        max_length=10, choices=Sensitivity.choices, default=Sensitivity.NO
+    )
+    intimate_consent = models.BooleanField(default=False)
+    # True when the files were refused for safety (a minor, or unsure): only the facts are kept.
+    files_withheld = models.BooleanField(default=False)
+    reported_to_platform = models.BooleanField(default=False)
+    reported_to_platform_on = models.DateField(null=True, blank=True)
+    platform_reference = models.CharField(max_length=100, blank=True)
+    reported_to_pharos = models.BooleanField(default=False)
+    reported_to_pharos_on = models.DateField(null=True, blank=True)
+    pharos_reference = models.CharField(max_length=100, blank=True)
+    reported_to_3018 = models.BooleanField(default=False)
+    reported_to_3018_on = models.DateField(null=True, blank=True)
+    reference_3018 = models.CharField(max_length=100, blank=True)
+    still_online = models.CharField(max_length=10, choices=Answer.choices, default=Answer.UNKNOWN)
+    removed = models.CharField(max_length=10, choices=Answer.choices, default=Answer.UNKNOWN)
+    # Where each recorded value came from: {field name: Source}.
+    provenance = models.JSONField(default=dict, blank=True)
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "number"], name="piece_number_once"),
+            models.UniqueConstraint(
+                fields=["dossier", "submission_token"], name="piece_submitted_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}"
+
+    @property
+    def is_intimate(self) -> bool:
+        return self.sensitivity == Sensitivity.ADULT
+
+    def get_platform_display(self) -> str:
+        return str(dict(PLATFORM_CHOICES).get(self.platform, self.platform))
+
+
+class EvidenceFile(models.Model):
+    """One uploaded file of a piece: the sealed original and, for images, its two derivatives.
+
+    Storage names are random; the person's own file name is kept only as metadata here.
+    Every blob is encrypted with its storage name as associated data (evidence/sealed_files.py).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    piece = models.ForeignKey(Piece, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveSmallIntegerField()
+    original_name = models.CharField(max_length=255, blank=True)
+    storage_name = models.CharField(max_length=100, unique=True)
+    sha256 = models.CharField(max_length=64)  # of the plaintext original, taken on arrival
+    size = models.PositiveBigIntegerField()
+    mime_type = models.CharField(max_length=50)  # from our own sniffing, never the browser's
+    width = models.PositiveIntegerField(null=True)
+    height = models.PositiveIntegerField(null=True)
+    page_count = models.PositiveIntegerField(null=True)
+    display_name = models.CharField(max_length=100, blank=True)
+    display_sha256 = models.CharField(max_length=64, blank=True)
+    display_width = models.PositiveIntegerField(null=True)
+    display_height = models.PositiveIntegerField(null=True)
+    thumbnail_name = models.CharField(max_length=100, blank=True)
+    thumbnail_sha256 = models.CharField(max_length=64, blank=True)
+    thumbnail_width = models.PositiveIntegerField(null=True)
+    thumbnail_height = models.PositiveIntegerField(null=True)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["piece", "position"], name="file_position_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.piece_id}/{self.position}"
+
+    @property
+    def is_image(self) -> bool:
+        return bool(self.display_name)
+
+    def blobs(self) -> list[tuple[str, str, str]]:
+        """(what, storage name, SHA-256 of the plaintext) of every stored blob of this file."""
+        found = [("original", self.storage_name, self.sha256)]
+        if self.display_name:
+            found.append(("display", self.display_name, self.display_sha256))
+        if self.thumbnail_name:
+            found.append(("thumbnail", self.thumbnail_name, self.thumbnail_sha256))
+        return found
+
+
+class CustodyEvent(models.Model):
+    """One link of a dossier's hash-chained custody log (evidence/integrity.py).
+
+    The payload holds everything sealed, its own seq and server time included; the columns
+    beside it only index it. Rows are only ever added: never updated, never deleted except
+    when the whole dossier is erased at its owner's request.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField()
+    payload = models.JSONField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="custody_seq_once")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.seq}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("custody events are append-only")
+        super().save(*args, **kwargs)
+
+    @property
+    def action(self) -> str:
+        return self.payload.get("action", "")
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that resets a forgotten password without email. Only its hash is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'used' if self.used_at else 'unused'}"

@@ -1,0 +1,87 @@
+"""Encrypted blobs in the private storage: write, read, delete, re-seal under the current key.
+
+Each blob is encrypted with the keyring of settings.EVIDENCE_ENCRYPTION_KEYS and its storage
+name as associated data, so a blob copied or swapped under another name does not open.
+Names are random (uuid4 hex), never anything the person typed. The storage is looked up at
+call time (tests give each test its own).
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+
+from evidence.crypto import KEY_ID_SIZE, MAGIC, DecryptionError, Keyring
+
+FOLDER = "evidence"
+
+__all__ = ["DecryptionError", "delete", "keyring", "read", "reseal", "write"]
+
+
+@lru_cache(maxsize=4)
+def _keyring_for(encoded_keys: str) -> Keyring:
+    return Keyring.from_encoded(encoded_keys)
+
+
+def keyring() -> Keyring:
+    return _keyring_for(settings.EVIDENCE_ENCRYPTION_KEYS)
+
+
+def _storage():
+    return storages["default"]
+
+
+def new_name() -> str:
+    return f"{FOLDER}/{uuid.uuid4().hex}"
+
+
+def write(plaintext: bytes) -> str:
+    """Encrypt and store under a new random name; returns the name."""
+    name = new_name()
+    blob = keyring().encrypt(plaintext, name.encode("ascii"))
+    saved = _storage().save(name, ContentFile(blob))
+    if saved != name:  # the name is sealed into the blob: it must be kept exactly
+        _storage().delete(saved)
+        raise OSError(f"the storage renamed {name} to {saved}")
+    return name
+
+
+def read_blob(name: str) -> bytes | None:
+    """The encrypted bytes as stored, or None when the blob is gone."""
+    storage = _storage()
+    if not storage.exists(name):
+        return None
+    with storage.open(name, "rb") as blob:
+        return blob.read()
+
+
+def read(name: str) -> bytes:
+    """The plaintext; DecryptionError if altered, FileNotFoundError if gone."""
+    blob = read_blob(name)
+    if blob is None:
+        raise FileNotFoundError(name)
+    return keyring().decrypt(blob, name.encode("ascii"))
+
+
+def delete(name: str) -> None:
+    if name:
+        _storage().delete(name)
+
+
+def is_sealed_with_current_key(name: str) -> bool:
+    blob = read_blob(name) or b""
+    return blob[len(MAGIC) : len(MAGIC) + KEY_ID_SIZE] == keyring().current_key_id
+
+
+def reseal(name: str) -> str:
+    """Re-encrypt a blob with the current key under a new name; returns the new name.
+
+    A new name rather than an overwrite: the old blob stays whole until the caller has
+    recorded the new one, so a crash halfway loses nothing.
+    """
+    plaintext = read(name)
+    return write(plaintext)

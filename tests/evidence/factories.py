@@ -1,0 +1,81 @@
+"""Dossiers, pieces and form data for the vault's tests."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+
+from evidence import vault
+from evidence.models import Concerns, Dossier, Kind, Role, Sensitivity
+from tests.evidence import corpus
+
+PASSWORD = "un mot de passe solide 42"
+
+
+def make_dossier(owner, **fields) -> Dossier:
+    values = {"title": "Instagram", "concerns": Concerns.SELF, "role": Role.VICTIM, **fields}
+    return vault.create_dossier(owner, values)
+
+
+def piece_fields(**overrides) -> dict:
+    fields = {
+        "kind": Kind.IMAGE,
+        "sensitivity": Sensitivity.NO,
+        "intimate_consent": False,
+        "title": "",
+        "platform": "instagram",
+        "url": "https://www.instagram.com/p/abc/",
+        "author_displayed": "@tom_75",
+        "author_profile_url": "",
+        "target": "",
+        "published_raw": "14/03/2025 22:47",
+        "captured_at": None,
+        "description": "Il me menace.",
+        "transcript": "tu vas voir demain",
+        "context": "",
+        "added_by_role": Role.VICTIM,
+    }
+    return {**fields, **overrides}
+
+
+def add_image_piece(dossier, data: bytes | None = None, name="capture.png", **overrides):
+    uploads = [vault.Upload(name, data if data is not None else corpus.small_png())]
+    return vault.add_piece(dossier, dossier.owner, piece_fields(**overrides), uploads)
+
+
+def form_data(**overrides) -> dict:
+    """What the add-piece form posts for a screenshot, every field as a browser sends it."""
+    data = {
+        "token": str(uuid.uuid4()),
+        "kind": "image",
+        "sensitivity": "no",
+        "platform": "instagram",
+        "url": "https://www.instagram.com/p/abc/",
+        "author_displayed": "@tom_75",
+        "author_profile_url": "",
+        "target": "",
+        "published_raw": "14/03/2025 22:47",
+        "captured_at": "",
+        "title": "Menace",
+        "description": "Il me menace.",
+        "transcript": "tu vas voir demain",
+        "context": "",
+        "added_by_role": "victim",
+        "still_online": "unknown",
+        "removed": "unknown",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def add_url(dossier) -> str:
+    return reverse("evidence:piece_add", kwargs={"dossier_id": dossier.pk})
+
+
+def stored_files() -> list[Path]:
+    """Every file in the private storage, whatever the folder."""
+    root = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []

@@ -1,0 +1,109 @@
+"""The ownership matrix, generated from evidence.urls: every URL of the vault × the owner, another
+user and an anonymous visitor, for GET and for POST. Only the owner gets content; another user
+gets 404 (as if it did not exist); an anonymous visitor is sent to log in."""
+
+from urllib.parse import quote
+
+import pytest
+from django.urls import URLPattern, reverse
+from django.urls.converters import UUIDConverter
+
+from evidence import urls
+from evidence.models import CustodyEvent, Dossier, EvidenceFile, Piece
+from tests.evidence.factories import add_image_piece, make_dossier
+
+pytestmark = pytest.mark.django_db
+
+# Pages anyone may open: signing up, logging in and out, the forgotten password.
+PUBLIC = {"signup", "login", "logout", "forgot_password", "account_deleted"}
+PATTERNS: list[URLPattern] = list(urls.urlpatterns)
+OWNED = [p for p in PATTERNS if p.pattern.converters]
+PRIVATE_WITHOUT_OBJECT = [p for p in PATTERNS if not p.pattern.converters and p.name not in PUBLIC]
+METHODS = ["get", "post"]
+
+
+@pytest.fixture
+def owned_objects(owner):
+    dossier = make_dossier(owner, title="Le dossier secret de Léa")
+    piece = add_image_piece(dossier)
+    return {"dossier_id": dossier.pk, "piece_id": piece.pk, "file_id": piece.files.get().pk}
+
+
+def url_for(pattern: URLPattern, objects: dict) -> str:
+    kwargs = {name: objects[name] for name in pattern.pattern.converters}
+    return reverse(f"evidence:{pattern.name}", kwargs=kwargs)
+
+
+def state() -> tuple:
+    """Everything a request could change, to check that a refused one changed nothing."""
+    return (
+        Dossier.objects.count(),
+        Piece.objects.count(),
+        EvidenceFile.objects.count(),
+        CustodyEvent.objects.count(),
+    )
+
+
+def test_every_object_in_a_url_is_named_by_a_uuid():
+    for pattern in OWNED:
+        assert all(isinstance(c, UUIDConverter) for c in pattern.pattern.converters.values()), (
+            pattern.name
+        )
+
+
+def test_the_matrix_covers_every_url_of_the_vault():
+    assert {p.name for p in OWNED} >= {
+        "dossier_detail", "dossier_edit", "dossier_erase", "timeline", "custody_log",
+        "piece_add", "piece_detail", "piece_edit", "piece_delete", "piece_add_files",
+        "file_original", "file_display", "file_thumbnail",
+    }  # fmt: skip
+    assert len(OWNED) + len(PRIVATE_WITHOUT_OBJECT) + len(PUBLIC) == len(PATTERNS)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("pattern", OWNED, ids=lambda p: p.name)
+def test_another_user_gets_404_and_changes_nothing(pattern, method, owned_objects, stranger_client):
+    before = state()
+    response = getattr(stranger_client, method)(url_for(pattern, owned_objects))
+    assert response.status_code == 404
+    assert state() == before
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("pattern", OWNED + PRIVATE_WITHOUT_OBJECT, ids=lambda p: p.name)
+def test_an_anonymous_visitor_is_sent_to_log_in(pattern, method, owned_objects, client):
+    before = state()
+    url = url_for(pattern, owned_objects)
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('evidence:login')}?next={quote(url)}"
+    assert state() == before
+
+
+@pytest.mark.parametrize("pattern", OWNED, ids=lambda p: p.name)
+def test_the_owner_gets_the_content(pattern, owned_objects, owner_client):
+    response = owner_client.get(url_for(pattern, owned_objects))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("pattern", OWNED, ids=lambda p: p.name)
+def test_the_owner_may_post_where_posting_is_allowed(pattern, owned_objects, owner_client):
+    response = owner_client.post(url_for(pattern, owned_objects))
+    # An empty form comes back with its errors; GET-only pages refuse POST for everyone.
+    assert response.status_code in (200, 405)
+
+
+@pytest.mark.parametrize("pattern", PRIVATE_WITHOUT_OBJECT, ids=lambda p: p.name)
+def test_a_logged_in_user_gets_their_own_pages(pattern, owned_objects, stranger_client):
+    response = stranger_client.get(url_for(pattern, owned_objects))
+    assert response.status_code in (200, 302)
+    assert "lea_75" not in response.text
+    assert "Le dossier secret de Léa" not in response.text
+
+
+def test_the_dossier_list_shows_only_ones_own_dossiers(owner, stranger, stranger_client):
+    make_dossier(owner, title="Le dossier de Léa")
+    make_dossier(stranger, title="Mon propre dossier")
+    page = stranger_client.get(reverse("evidence:dossier_list")).text
+    assert "Mon propre dossier" in page
+    assert "Le dossier de Léa" not in page

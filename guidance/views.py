@@ -110,12 +110,9 @@ def urgent(request: HttpRequest) -> HttpResponse:
 @require_safe
 def summary(request: HttpRequest) -> HttpResponse:
     """Check your answers: each one on the path, with a link to change it."""
-    if _session_ended(request):
-        return _restart()
-    answers = _answers(request)
-    next_id = engine.next_question(answers)
-    if next_id is not None:
-        return redirect(_question_url(next_id))
+    answers = _finished_answers(request)
+    if isinstance(answers, HttpResponse):
+        return answers
     lang = _lang()
     path = engine.path(answers)
     return _render_step(request, "guidance/summary.html", {

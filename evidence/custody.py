@@ -28,6 +28,8 @@ class Action(models.TextChoices):
     PIECE_EDITED = "piece_edited", _("Piece details changed")
     PIECE_DELETED = "piece_deleted", _("Piece deleted")
     EXPORTED = "exported", _("Original downloaded")
+    DOSSIER_EXPORTED = "dossier_exported", _("Dossier exported (PDF and package)")
+    EXPORT_DOWNLOADED = "export_downloaded", _("Exported dossier downloaded")
     SHARED = "shared", _("Shared")  # reserved for sharing with a helper (not built yet)
 
 

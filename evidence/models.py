@@ -125,6 +125,20 @@ class Dossier(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def reference(self) -> str:
+        """Short and printable, for file names and the PDF's running header: "D-7F3A9C"."""
+        return "D-" + self.pk.hex[:6].upper()
+
+    @property
+    def is_about_a_minor(self) -> bool:
+        """A child in the person's care, or an age band under 18 (for oneself: the plan's)."""
+        if self.concerns == Concerns.CHILD:
+            return True
+        band = self.person_age_band if self.concerns != Concerns.SELF else ""
+        band = band or (self.facts or {}).get("victim_age", "")
+        return band in (AgeBand.UNDER_15, AgeBand.FROM_15_TO_17)
+
 
 class Piece(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -288,3 +302,128 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {'used' if self.used_at else 'unused'}"
+
+
+# --- The complaint and its export ---------------------------------------------------------------
+
+
+class Complaint(models.Model):
+    """What the complaint form holds, saved with the dossier; every field optional until export.
+
+    `data` has the shape of evidence.dossier.model.Complaint (see evidence/complaint.py);
+    `letter_text` is the letter as the person edited it ("" while it is the generated one).
+    `version` goes up at each save: a form sent from an older page is told, not applied blindly.
+    """
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, primary_key=True, related_name="complaint"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    letter_text = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}"
+
+
+class ChronologyNote(models.Model):
+    """A fact of the chronology told by the person, beside the pieces (no file, a date)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notes")
+    date = models.DateField(_("date"))
+    text = models.TextField(_("what happened"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.date}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("In progress")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ExportStep(models.TextChoices):
+    WAITING = "waiting", _("Waiting for its turn")
+    COLLECT = "collect", _("Gathering the pieces and the complaint")
+    PDF = "pdf", _("Making the PDF")
+    PACKAGE = "package", _("Putting the originals in the archive")
+    SEALING = "sealing", _("Sealing and storing")
+    FINISHED = "finished", _("Finished")
+
+
+# Why an export failed: a code kept with the export, its message translated when shown.
+EXPORT_ERRORS = {
+    "file": _(
+        "Piece %(number)s: a stored file no longer opens or no longer matches its fingerprint, "
+        "so the dossier could not vouch for it. Nothing was exported. The dossier's page shows "
+        "what was altered."
+    ),
+    "storage": _("The export could not be stored. Nothing was kept: please try again later."),
+    "interrupted": _("The export stopped before the end. Nothing was kept: start it again."),
+    "unknown": _("The export failed. Nothing was kept: please try again."),
+}
+
+
+class Export(models.Model):
+    """One export of a dossier: the PDF and the package (ZIP), stored encrypted.
+
+    The PDF is sealed like the other blobs (small); the package, which can weigh hundreds of
+    MB, is sealed in segments (evidence/crypto_stream.py). Both names are random.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False
+    )
+    # The export form's one-time token: the same form sent twice starts one export.
+    token = models.UUIDField(editable=False)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)  # 0–100
+    step = models.CharField(max_length=10, choices=ExportStep.choices, default=ExportStep.WAITING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pieces = models.PositiveIntegerField(default=0)
+    pdf_name = models.CharField(max_length=100, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_size = models.PositiveBigIntegerField(default=0)
+    package_name = models.CharField(max_length=100, blank=True)
+    package_sha256 = models.CharField(max_length=64, blank=True)
+    package_size = models.PositiveBigIntegerField(default=0)
+    # Why it failed, as a code (ExportError) translated when shown, and the piece concerned.
+    error = models.CharField(max_length=20, blank=True)
+    error_piece = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "token"], name="export_requested_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}/{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    @property
+    def error_message(self) -> str:
+        if self.status != ExportStatus.FAILED:
+            return ""
+        message = EXPORT_ERRORS.get(self.error, EXPORT_ERRORS["unknown"])
+        return message % {"number": self.error_piece or "?"}
+
+    def blob_names(self) -> list[str]:
+        return [name for name in (self.pdf_name, self.package_name) if name]

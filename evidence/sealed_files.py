@@ -8,18 +8,25 @@ call time (tests give each test its own).
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import BinaryIO
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import storages
 
+from evidence import crypto_stream
 from evidence.crypto import KEY_ID_SIZE, MAGIC, DecryptionError, Keyring
 
 FOLDER = "evidence"
 
-__all__ = ["DecryptionError", "delete", "keyring", "read", "reseal", "write"]
+__all__ = [
+    "DecryptionError", "delete", "keyring", "read", "read_stream", "reseal", "reseal_stream",
+    "write", "write_stream",
+]  # fmt: skip
 
 
 @lru_cache(maxsize=4)
@@ -85,3 +92,47 @@ def reseal(name: str) -> str:
     """
     plaintext = read(name)
     return write(plaintext)
+
+
+# --- Large blobs (dossier packages): sealed in segments, never whole in memory ------------------
+
+
+def write_stream(source: BinaryIO, written: list[str] | None = None) -> str:
+    """Encrypt a file (from its current position) in segments into a new random name.
+
+    The name is added to `written` before anything is stored, so that a caller cleaning up
+    after a failure also removes a half-written blob.
+    """
+    name = new_name()
+    if written is not None:
+        written.append(name)
+    with tempfile.TemporaryFile() as sealed:
+        crypto_stream.encrypt_stream(keyring(), source, sealed, name.encode("ascii"))
+        sealed.seek(0)
+        saved = _storage().save(name, File(sealed, name=name))
+    if saved != name:
+        _storage().delete(saved)
+        raise OSError(f"the storage renamed {name} to {saved}")
+    return name
+
+
+def read_stream(name: str) -> Iterator[bytes]:
+    """The plaintext of a segmented blob, 1 MiB at a time. FileNotFoundError if gone,
+    DecryptionError at the first altered segment."""
+    with _storage().open(name, "rb") as blob:
+        yield from crypto_stream.decrypt_stream(keyring(), blob, name.encode("ascii"))
+
+
+def stream_is_sealed_with_current_key(name: str) -> bool:
+    with _storage().open(name, "rb") as blob:
+        header = blob.read(len(crypto_stream.MAGIC) + KEY_ID_SIZE)
+    return header[len(crypto_stream.MAGIC) :] == keyring().current_key_id
+
+
+def reseal_stream(name: str) -> str:
+    """Re-encrypt a segmented blob with the current key under a new name (see reseal)."""
+    with tempfile.TemporaryFile() as plaintext:
+        for chunk in read_stream(name):
+            plaintext.write(chunk)
+        plaintext.seek(0)
+        return write_stream(plaintext)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evidence import account_views, views
+from evidence import account_views, complaint_views, export_views, views
 
 app_name = "evidence"
 urlpatterns = [
@@ -25,6 +25,49 @@ urlpatterns = [
     path("dossiers/<uuid:dossier_id>/chronologie/", views.dossier_timeline, name="timeline"),
     path("dossiers/<uuid:dossier_id>/journal/", views.custody_log, name="custody_log"),
     path("dossiers/<uuid:dossier_id>/pieces/ajouter/", views.piece_add, name="piece_add"),
+    # The complaint
+    path("dossiers/<uuid:dossier_id>/plainte/", complaint_views.overview, name="complaint"),
+    path(
+        "dossiers/<uuid:dossier_id>/plainte/identite/",
+        complaint_views.identity,
+        name="complaint_identity",
+    ),
+    path(
+        "dossiers/<uuid:dossier_id>/plainte/auteurs/",
+        complaint_views.suspects,
+        name="complaint_suspects",
+    ),
+    path(
+        "dossiers/<uuid:dossier_id>/plainte/temoins/",
+        complaint_views.witnesses,
+        name="complaint_witnesses",
+    ),
+    path(
+        "dossiers/<uuid:dossier_id>/plainte/prejudice/",
+        complaint_views.harm,
+        name="complaint_harm",
+    ),
+    path(
+        "dossiers/<uuid:dossier_id>/plainte/tribunal/",
+        complaint_views.tribunal,
+        name="complaint_tribunal",
+    ),
+    path(
+        "dossiers/<uuid:dossier_id>/plainte/chronologie/",
+        complaint_views.notes,
+        name="complaint_notes",
+    ),
+    path(
+        "dossiers/<uuid:dossier_id>/plainte/lettre/",
+        complaint_views.letter,
+        name="complaint_letter",
+    ),
+    path("notes/<uuid:note_id>/", complaint_views.note_edit, name="note_edit"),
+    # Exports
+    path("dossiers/<uuid:dossier_id>/exporter/", export_views.export_start, name="export_start"),
+    path("exports/<uuid:export_id>/", export_views.export_detail, name="export_detail"),
+    path("exports/<uuid:export_id>/pdf/", export_views.export_pdf, name="export_pdf"),
+    path("exports/<uuid:export_id>/zip/", export_views.export_zip, name="export_zip"),
     # Pieces and their files
     path("pieces/<uuid:piece_id>/", views.piece_detail, name="piece_detail"),
     path("pieces/<uuid:piece_id>/modifier/", views.piece_edit, name="piece_edit"),

@@ -135,6 +135,8 @@ def erase_dossier(dossier: Dossier) -> Erasure:
     """Delete every blob and every row of the dossier, its log included, and say what went."""
     files = list(EvidenceFile.objects.filter(piece__dossier=dossier))
     names = [name for file in files for _what, name, _hash in file.blobs()]
+    # Exported PDFs and packages hold copies of everything: they go too.
+    names += [name for export in dossier.exports.all() for name in export.blob_names()]
     summary = Erasure(
         title=dossier.title,
         pieces=dossier.pieces.count(),

@@ -37,7 +37,7 @@ from evidence.forms import (
     DossierForm,
     PieceDetailsForm,
 )
-from evidence.models import Dossier, EvidenceFile, Piece, Role, Source
+from evidence.models import ChronologyNote, Dossier, EvidenceFile, Export, Piece, Role, Source
 from evidence.uploads import BoundedMemoryUploadHandler
 from guidance.content import localise, resources
 
@@ -70,6 +70,18 @@ def _get_file_for_user(request: HttpRequest, file_id: uuid.UUID) -> EvidenceFile
         EvidenceFile.objects.select_related("piece__dossier"),
         pk=file_id,
         piece__dossier__owner=request.user,
+    )
+
+
+def _get_note_for_user(request: HttpRequest, note_id: uuid.UUID) -> ChronologyNote:
+    return get_object_or_404(
+        ChronologyNote.objects.select_related("dossier"), pk=note_id, dossier__owner=request.user
+    )
+
+
+def _get_export_for_user(request: HttpRequest, export_id: uuid.UUID) -> Export:
+    return get_object_or_404(
+        Export.objects.select_related("dossier"), pk=export_id, dossier__owner=request.user
     )
 
 
@@ -152,6 +164,7 @@ def dossier_detail(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             "total": total,
             "verification": vault.verify(dossier),
             "facts": plan_facts.summary(dossier.facts, _lang()),
+            "exports": dossier.exports.all(),
         },
     )
 
@@ -508,10 +521,24 @@ def _event_rows(events) -> list[dict]:
                     if name in FIELD_LABELS and isinstance(change, dict)
                 ],
                 "files": [file for file in files if isinstance(file, dict)],
+                "exported": _exported_hashes(payload),
                 "hash": event.hash,
             }
         )
     return rows
+
+
+def _exported_hashes(payload: dict) -> list[tuple[str, str]]:
+    """(what, SHA-256) of an exported PDF or archive named in the event."""
+    labels = {"pdf": _("PDF"), "package": _("Archive (ZIP)")}
+    found = [
+        (labels[key], payload[key]["sha256"])
+        for key in labels
+        if isinstance(payload.get(key), dict) and isinstance(payload[key].get("sha256"), str)
+    ]
+    if payload.get("what") in labels and isinstance(payload.get("sha256"), str):
+        found.append((labels[payload["what"]], payload["sha256"]))
+    return found
 
 
 _ACTION_LABELS = dict(Action.choices)

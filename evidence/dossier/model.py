@@ -106,10 +106,12 @@ class ExportPiece:
     target: str = ""
     published_at: dt.datetime | None = None
     published_text: str = ""  # as typed, when not an absolute date
+    published_time_known: bool = True  # False: only the day was shown (published_at at 00:00)
     captured_at: dt.datetime | None = None
     added_by: str = ""
     description: str = ""
     transcript: str = ""
+    context: str = ""  # what came before or around it
     still_online: str = ""  # yes / no / unknown
     removed: bool = False
     follow_ups: tuple[FollowUp, ...] = ()

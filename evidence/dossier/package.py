@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import shutil
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -83,17 +84,25 @@ def build_manifest(dossier: DossierExport, pdf_sha256: str) -> dict:
     }
 
 
-def write_package(dossier: DossierExport, pdf: bytes, target: BinaryIO) -> str:
+def write_package(dossier: DossierExport, pdf: bytes | BinaryIO, target: BinaryIO) -> str:
     """Write the ZIP into `target` (a file opened for writing) and return its SHA-256.
 
     Originals are loaded one at a time, straight into the archive, so a dossier of hundreds of
-    phone screenshots never sits in memory at once.
+    phone screenshots never sits in memory at once. The PDF may be bytes or a file (read from
+    its start, in chunks).
     """
-    manifest = build_manifest(dossier, hashlib.sha256(pdf).hexdigest())
-    sums = [f"{hashlib.sha256(pdf).hexdigest()}  {PDF_NAME}"]
+    if isinstance(pdf, bytes):
+        pdf = io.BytesIO(pdf)
+    pdf.seek(0)
+    pdf_sha256 = hashlib.file_digest(pdf, "sha256").hexdigest()
+    manifest = build_manifest(dossier, pdf_sha256)
+    sums = [f"{pdf_sha256}  {PDF_NAME}"]
     start = target.tell()
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(PDF_NAME, pdf)
+        # Its images are JPEG already: deflating it again costs time and gains nothing.
+        pdf.seek(0)
+        with archive.open(_stored(PDF_NAME), "w") as member:
+            shutil.copyfileobj(pdf, member, _CHUNK)
         for piece in dossier.pieces:
             for index, file in enumerate(piece.files, start=1):
                 if file.original is None:
@@ -119,6 +128,16 @@ def write_package(dossier: DossierExport, pdf: bytes, target: BinaryIO) -> str:
     digest = hashlib.file_digest(target, "sha256").hexdigest()
     target.seek(0, io.SEEK_END)
     return digest
+
+
+_CHUNK = 1024 * 1024
+
+
+def _stored(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=dt.datetime.now().timetuple()[:6])
+    info.compress_type = zipfile.ZIP_STORED
+    info.external_attr = 0o600 << 16  # as writestr() gives
+    return info
 
 
 @dataclass(frozen=True)

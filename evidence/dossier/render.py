@@ -4,6 +4,7 @@ stylesheet (supportsite.pdf.RestrictedFetcher)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -88,3 +89,15 @@ def render_dossier_pdf(dossier: DossierExport) -> tuple[bytes, RestrictedFetcher
     html, resources = dossier_html(dossier)
     fetcher = RestrictedFetcher(resources)
     return render_pdf(html, fetcher), fetcher
+
+
+def write_dossier_pdf(
+    dossier: DossierExport, target: BinaryIO, *, image_folder: str | None = None
+) -> RestrictedFetcher:
+    """The same PDF, written into a file: the export's way, so that neither the PDF nor (with
+    `image_folder`, a private temporary folder) its images sit in memory beside the layout of
+    hundreds of pages."""
+    html, resources = dossier_html(dossier)
+    fetcher = RestrictedFetcher(resources)
+    render_pdf(html, fetcher, target=target, image_folder=image_folder)
+    return fetcher

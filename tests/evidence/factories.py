@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
 import uuid
 from pathlib import Path
 
@@ -79,3 +82,34 @@ def stored_files() -> list[Path]:
     """Every file in the private storage, whatever the folder."""
     root = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def make_note(dossier, **fields):
+    from evidence.models import ChronologyNote
+
+    values = {"date": dt.date(2025, 3, 1), "text": "Des rumeurs sur moi au collège", **fields}
+    return ChronologyNote.objects.create(dossier=dossier, **values)
+
+
+def stored_export(dossier, *, pdf: bytes = b"%PDF-1.7\n%%EOF\n", package: bytes = b"PK\x05\x06"):
+    """A finished export with small stand-in files, sealed as the real ones are (for tests of
+    access and of downloads; tests/evidence/test_export.py runs the real thing)."""
+    from evidence import sealed_files
+    from evidence.models import Export, ExportStatus, ExportStep
+
+    pdf_name = sealed_files.write_stream(io.BytesIO(pdf))
+    package_name = sealed_files.write_stream(io.BytesIO(package))
+    return Export.objects.create(
+        dossier=dossier,
+        requested_by=dossier.owner,
+        token=uuid.uuid4(),
+        status=ExportStatus.DONE,
+        step=ExportStep.FINISHED,
+        progress=100,
+        pdf_name=pdf_name,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf_size=len(pdf),
+        package_name=package_name,
+        package_sha256=hashlib.sha256(package).hexdigest(),
+        package_size=len(package),
+    )

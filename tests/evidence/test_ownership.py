@@ -9,8 +9,16 @@ from django.urls import URLPattern, reverse
 from django.urls.converters import UUIDConverter
 
 from evidence import urls
-from evidence.models import CustodyEvent, Dossier, EvidenceFile, Piece
-from tests.evidence.factories import add_image_piece, make_dossier
+from evidence.models import (
+    ChronologyNote,
+    Complaint,
+    CustodyEvent,
+    Dossier,
+    EvidenceFile,
+    Export,
+    Piece,
+)
+from tests.evidence.factories import add_image_piece, make_dossier, make_note, stored_export
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +34,13 @@ METHODS = ["get", "post"]
 def owned_objects(owner):
     dossier = make_dossier(owner, title="Le dossier secret de Léa")
     piece = add_image_piece(dossier)
-    return {"dossier_id": dossier.pk, "piece_id": piece.pk, "file_id": piece.files.get().pk}
+    return {
+        "dossier_id": dossier.pk,
+        "piece_id": piece.pk,
+        "file_id": piece.files.get().pk,
+        "note_id": make_note(dossier).pk,
+        "export_id": stored_export(dossier).pk,
+    }
 
 
 def url_for(pattern: URLPattern, objects: dict) -> str:
@@ -41,6 +55,9 @@ def state() -> tuple:
         Piece.objects.count(),
         EvidenceFile.objects.count(),
         CustodyEvent.objects.count(),
+        ChronologyNote.objects.count(),
+        list(Complaint.objects.values_list("version", flat=True)),
+        Export.objects.count(),
     )
 
 
@@ -56,6 +73,9 @@ def test_the_matrix_covers_every_url_of_the_vault():
         "dossier_detail", "dossier_edit", "dossier_erase", "timeline", "custody_log",
         "piece_add", "piece_detail", "piece_edit", "piece_delete", "piece_add_files",
         "file_original", "file_display", "file_thumbnail",
+        "complaint", "complaint_identity", "complaint_suspects", "complaint_witnesses",
+        "complaint_harm", "complaint_tribunal", "complaint_notes", "complaint_letter",
+        "note_edit", "export_start", "export_detail", "export_pdf", "export_zip",
     }  # fmt: skip
     assert len(OWNED) + len(PRIVATE_WITHOUT_OBJECT) + len(PUBLIC) == len(PATTERNS)
 

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import translation
 
 from evidence import sealed_files, vault
-from evidence.models import Dossier, EvidenceFile
+from evidence.models import Dossier, EvidenceFile, Export
 
 _BLOB_FIELDS = ("storage_name", "display_name", "thumbnail_name")
 
@@ -84,6 +84,10 @@ class Command(BaseCommand):
                     )
                 sealed_files.delete(name)
                 resealed += 1
+        exports_resealed, exports_current, exports_failed = _reseal_exports()
+        resealed += exports_resealed
+        current += exports_current
+        failed += exports_failed
         self.stdout.write(
             f"Re-encrypted {resealed} stored files with the current key ({current} already were)."
         )
@@ -97,15 +101,42 @@ class Command(BaseCommand):
         from evidence.dossier.package import verify_package
 
         try:
-            data = path.read_bytes()
+            source = path.open("rb")  # read member by member: a package can weigh hundreds of MB
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error}", returncode=2) from error
-        problems = verify_package(data)
+        with source:
+            problems = verify_package(source)
         if problems:
             for problem in problems:
                 self.stderr.write(f"  - {problem}")
             raise CommandError(f"{len(problems)} problem(s) in {path.name}", returncode=1)
         self.stdout.write(f"{path.name}: intact")
+
+
+_EXPORT_BLOBS = ("pdf_name", "package_name")  # both sealed in segments (crypto_stream)
+
+
+def _reseal_exports() -> tuple[int, int, list[str]]:
+    """(re-encrypted, already current, failures) over every export's PDF and package."""
+    resealed, current, failed = 0, 0, []
+    for export in Export.objects.exclude(pdf_name="", package_name="").iterator():
+        for field in _EXPORT_BLOBS:
+            name = getattr(export, field)
+            if not name:
+                continue
+            try:
+                if sealed_files.stream_is_sealed_with_current_key(name):
+                    current += 1
+                    continue
+                new_name = sealed_files.reseal_stream(name)
+            except (FileNotFoundError, sealed_files.DecryptionError) as error:
+                failed.append(f"export {export.pk}, {field}: {error}")
+                continue
+            with transaction.atomic():
+                Export.objects.filter(pk=export.pk, **{field: name}).update(**{field: new_name})
+            sealed_files.delete(name)
+            resealed += 1
+    return resealed, current, failed
 
 
 def _dossier(text: str) -> Dossier:

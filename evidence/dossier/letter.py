@@ -109,10 +109,15 @@ def _facts(dossier: DossierExport) -> str:
     return "\n".join(lines)
 
 
+def _article(article: str) -> str:
+    """"art. 222-33-2-2" for a code article; a law reference ("Loi du 29 juillet 1881, …") as is."""
+    return f"art. {article}" if article[:1].isdigit() else article
+
+
 def _offences(dossier: DossierExport) -> str:
     if not dossier.offences:
         return ""
-    names = "; ".join(f"{o.title} (art. {o.article})" for o in dossier.offences)
+    names = "; ".join(f"{o.title} ({_article(o.article)})" for o in dossier.offences)
     return (
         "Ces faits me paraissent pouvoir recevoir, notamment, les qualifications suivantes, "
         f"que je soumets à votre appréciation : {names}."
@@ -189,7 +194,7 @@ def compose_letter(dossier: DossierExport, today: dt.date | None = None) -> str:
 
     subject = "Objet : plainte pour cyberharcèlement"
     if dossier.offences:
-        subject += " (art. " + ", ".join(o.article for o in dossier.offences[:4]) + ")"
+        subject += " (" + ", ".join(_article(o.article) for o in dossier.offences[:4]) + ")"
     partie_civile = (
         "Je déclare me constituer partie civile et demande réparation de l'entier préjudice "
         "subi."

@@ -1,6 +1,9 @@
 """The letter to the procureur holds every element a complaint needs (legal-fr.md §2)."""
 
+from dataclasses import replace
+
 from evidence.dossier.letter import compose_letter, letter_text, typography
+from evidence.dossier.model import Offence
 from tests.dossier.factories import dossier, with_suspect
 
 
@@ -73,3 +76,15 @@ def test_the_users_edited_text_wins_over_the_generated_one():
 
 def test_french_typography_spares_urls_and_times():
     assert typography("Voir : https://x.fr à 14:30 !") == "Voir\u202f: https://x.fr à 14:30\u202f!"
+
+
+
+def test_offences_are_cited_as_articles_or_laws():
+    offences = (
+        Offence("222-33-2-2", "Harcèlement moral", 3, 45000),
+        Offence("Loi du 29 juillet 1881, art. 33", "Injure publique", None, 12000),
+    )
+    letter = compose_letter(replace(dossier(), offences=offences))
+    assert "Harcèlement moral (art. 222-33-2-2)" in letter
+    assert "Injure publique (Loi du 29 juillet 1881, art. 33)" in letter
+    assert "art. Loi" not in letter

@@ -172,9 +172,7 @@ def test_the_complaint_and_the_export_work_without_javascript(browser, live_serv
     page.goto(live_server.url + "/compte/inscription/")
     page.get_by_label("Pseudo").fill("sans_js_2")
     page.get_by_label("Mot de passe", exact=True).fill("une phrase de passe solide 42")
-    page.get_by_label("Le même mot de passe, encore une fois").fill(
-        "une phrase de passe solide 42"
-    )
+    page.get_by_label("Le même mot de passe, encore une fois").fill("une phrase de passe solide 42")
     page.get_by_role("button", name="Créer mon coffre-fort").click()
     page.get_by_role("button", name="J’ai gardé mes codes").click()
     add_a_piece(phone, tmp_path)

@@ -301,3 +301,13 @@ def test_a_letter_that_is_too_long_is_refused_and_kept(owner_client, dossier):
     assert response.status_code == 200 and 'aria-invalid="true"' in response.text
     assert text in response.text
     assert complaint.stored(dossier).letter_text == ""
+
+
+def test_for_an_adult_helped_by_someone_the_form_asks_for_their_details(owner_client, owner):
+    dossier = make_dossier(
+        owner, concerns=Concerns.OTHER, person_name="Sam", person_age_band="adult",
+        role=Role.HELPER,
+    )  # fmt: skip
+    page = owner_client.get(url("complaint_identity", dossier)).text
+    assert "La personne qui porte plainte" in page and "Vous, qui portez plainte" not in page
+    assert 'autocomplete="name"' not in page  # not the helper's own name

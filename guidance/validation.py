@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from guidance import conditions
@@ -188,30 +188,42 @@ def _sets_problems(sets: Any, kind: Any, spot: str) -> list[str]:
     return found
 
 
-def _variant_problems(content: Content, question: Mapping[str, Any], where: str) -> list[str]:
-    variants = question.get("variants", [])
-    if not isinstance(variants, list):
-        return [f"{where}: `variants` must be a list"]
-    values = {c.get("value") for c in question.get("choices") or [] if isinstance(c, Mapping)}
+Check = Callable[[Mapping[str, Any], str], list[str]]
+
+
+def _each_mapping(entry: Mapping[str, Any], key: str, where: str, check: Check) -> list[str]:
+    """Problems of `entry[key]`, a list of mappings each checked by `check(item, spot)`."""
+    items = entry.get(key, [])
+    if not isinstance(items, list):
+        return [f"{where}: `{key}` must be a list"]
     found = []
-    for index, variant in enumerate(variants):
-        spot = f"{where} › variants[{index}]"
-        if not isinstance(variant, Mapping):
+    for index, item in enumerate(items):
+        spot = f"{where} › {key}[{index}]"
+        if isinstance(item, Mapping):
+            found += check(item, spot)
+        else:
             found.append(f"{spot}: a mapping is expected")
-            continue
-        found += _unknown_keys(variant, {"if", "text", "hint", "labels"}, spot)
+    return found
+
+
+def _variant_problems(content: Content, question: Mapping[str, Any], where: str) -> list[str]:
+    values = {c.get("value") for c in question.get("choices") or [] if isinstance(c, Mapping)}
+
+    def check(variant: Mapping[str, Any], spot: str) -> list[str]:
+        found = _unknown_keys(variant, {"if", "text", "hint", "labels"}, spot)
         found += _condition(content, variant, spot)
         found += text_problems(variant.get("text"), f"{spot} › text", optional=True)
         found += text_problems(variant.get("hint"), f"{spot} › hint", optional=True)
         labels = variant.get("labels", {})
         if not isinstance(labels, Mapping):
-            found.append(f"{spot}: `labels` must map choice values to texts")
-            continue
+            return [*found, f"{spot}: `labels` must map choice values to texts"]
         for value, label in labels.items():
             if value not in values:
                 found.append(f"{spot} › labels: {value!r} is not a choice of this question")
             found += text_problems(label, f"{spot} › labels › {value}")
-    return found
+        return found
+
+    return _each_mapping(question, "variants", where, check)
 
 
 def _facts_set_by(question: Mapping[str, Any]) -> list[str]:
@@ -395,38 +407,25 @@ def _resource_ref_problems(content: Content, refs: Any, where: str) -> list[str]
 
 
 def _step_variant_problems(content: Content, step: Mapping[str, Any], where: str) -> list[str]:
-    variants = step.get("variants", [])
-    if not isinstance(variants, list):
-        return [f"{where}: `variants` must be a list"]
-    found = []
-    for index, variant in enumerate(variants):
-        spot = f"{where} › variants[{index}]"
-        if not isinstance(variant, Mapping):
-            found.append(f"{spot}: a mapping is expected")
-            continue
-        found += _unknown_keys(variant, {"if", "title", "text", "when"}, spot)
+    def check(variant: Mapping[str, Any], spot: str) -> list[str]:
+        found = _unknown_keys(variant, {"if", "title", "text", "when"}, spot)
         found += _condition(content, variant, spot)
         found += text_problems(variant.get("title"), f"{spot} › title", optional=True)
         found += text_problems(variant.get("text"), f"{spot} › text", optional=True)
         if "when" in variant and variant["when"] not in WHEN:
             found.append(f"{spot}: `when` must be one of {', '.join(WHEN)}")
-    return found
+        return found
+
+    return _each_mapping(step, "variants", where, check)
 
 
 def _extra_problems(content: Content, step: Mapping[str, Any], where: str) -> list[str]:
-    extras = step.get("extras", [])
-    if not isinstance(extras, list):
-        return [f"{where}: `extras` must be a list"]
-    found = []
-    for index, extra in enumerate(extras):
-        spot = f"{where} › extras[{index}]"
-        if not isinstance(extra, Mapping):
-            found.append(f"{spot}: a mapping is expected")
-            continue
-        found += _unknown_keys(extra, {"if", "text"}, spot)
+    def check(extra: Mapping[str, Any], spot: str) -> list[str]:
+        found = _unknown_keys(extra, {"if", "text"}, spot)
         found += _condition(content, extra, spot)
-        found += text_problems(extra.get("text"), f"{spot} › text")
-    return found
+        return found + text_problems(extra.get("text"), f"{spot} › text")
+
+    return _each_mapping(step, "extras", where, check)
 
 
 def _per_value_problems(content: Content, step: Mapping[str, Any], where: str) -> list[str]:

@@ -13,8 +13,9 @@ IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 # Debian packages the app needs at run time: WeasyPrint's Pango/HarfBuzz, fonts for PDFs,
 # and gettext to compile the translations.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
-# What the tests need besides: the system Chromium, pdftotext and qpdf to check the PDFs.
-TEST_DEBS := chromium poppler-utils qpdf
+# What the tests need besides: the system Chromium, pdftotext and qpdf to check the PDFs,
+# unzip to open the packages as a recipient would.
+TEST_DEBS := chromium poppler-utils qpdf unzip
 
 define apt_install
 	missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \

@@ -13,6 +13,7 @@ Layout: MAGIC (4) | key id (8) | nonce prefix (7) | segment 0 | segment 1 | ...
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -42,12 +43,70 @@ def _segments(source: BinaryIO, size: int) -> Iterator[tuple[bytes, bool]]:
         chunk = following
 
 
+class SegmentWriter:
+    """A write-only file that seals whatever is written to it into `target`, a segment at a
+    time, so that a producer (zipfile, for a package) can write straight into the sealed
+    form: the plaintext is never whole in memory nor anywhere on disk.
+
+    A full segment is held back until more data comes, since only then is it known not to be
+    the last. close() seals the last one; a writer never closed leaves a stream cut short,
+    which decryption refuses.
+    """
+
+    def __init__(self, keyring: Keyring, target: BinaryIO, context: bytes) -> None:
+        self._cipher = keyring.cipher()
+        self._prefix = os.urandom(PREFIX_SIZE)
+        self._target = target
+        self._context = context
+        self._pending = bytearray()
+        self._index = 0
+        self._size = 0
+        self.closed = False
+        target.write(MAGIC + keyring.current_key_id + self._prefix)
+
+    def write(self, data: bytes) -> int:
+        if self.closed:
+            raise ValueError("write to a closed SegmentWriter")
+        self._pending += data
+        self._size += len(data)
+        if len(self._pending) > SEGMENT:
+            view = memoryview(self._pending)
+            start = 0
+            while len(self._pending) - start > SEGMENT:  # more follows: not the last segment
+                self._seal(view[start : start + SEGMENT], last=False)
+                start += SEGMENT
+            view.release()
+            del self._pending[:start]
+        return len(data)
+
+    def tell(self) -> int:
+        """Bytes of plaintext written so far (zipfile asks)."""
+        return self._size
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def close(self) -> None:
+        if not self.closed:
+            self._seal(bytes(self._pending), last=True)
+            self._pending = bytearray()
+            self.closed = True
+
+    def __enter__(self) -> SegmentWriter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _seal(self, chunk, *, last: bool) -> None:
+        nonce = _nonce(self._prefix, self._index, last)
+        self._target.write(self._cipher.encrypt(nonce, chunk, self._context))
+        self._index += 1
+
+
 def encrypt_stream(keyring: Keyring, source: BinaryIO, target: BinaryIO, context: bytes) -> None:
-    cipher = keyring.cipher()
-    prefix = os.urandom(PREFIX_SIZE)
-    target.write(MAGIC + keyring.current_key_id + prefix)
-    for index, (chunk, last) in enumerate(_segments(source, SEGMENT)):
-        target.write(cipher.encrypt(_nonce(prefix, index, last), chunk, context))
+    with SegmentWriter(keyring, target, context) as writer:
+        shutil.copyfileobj(source, writer, SEGMENT)
 
 
 def decrypt_stream(keyring: Keyring, source: BinaryIO, context: bytes) -> Iterator[bytes]:

@@ -2,10 +2,11 @@
 background (evidence.tasks) and stored encrypted until the person downloads them.
 
 The order: collect the rows into plain data, render the PDF into a temporary file, write the
-package (ZIP) into another, seal both in segments into the private storage, then, in one
-transaction with the dossier locked, append the export to the custody log with both hashes
-and mark the export done. Progress is written as it goes, for the page that polls it. Any
-failure deletes whatever was already stored and says why, in words the person understands.
+package (ZIP) straight into a sealed stream (it is never plain on disk), seal the PDF, both in
+segments into the private storage, then, in one transaction with the dossier locked, append
+the export to the custody log with both hashes and mark the export done. Progress is written
+as it goes, for the page that polls it. Any failure deletes whatever was already stored and
+says why, in words the person understands.
 
 Memory stays flat whatever the number of pieces, but for WeasyPrint's layout (about 1 MB a
 page): files are read one at a time, the PDF and the ZIP never sit whole in memory, and the
@@ -44,13 +45,14 @@ ACTIVE = (ExportStatus.QUEUED, ExportStatus.RUNNING)
 STALE_AFTER = dt.timedelta(hours=1)
 # Packages weigh up to hundreds of MB: older finished exports are deleted beyond these.
 KEPT_EXPORTS = 3
-# Progress (0–100) at the start of each step; the PDF step advances with the pages laid out,
-# the package step with the originals written.
+# Progress (0–100) at the start of each step, in proportion to the time they take (about 85%
+# of it is the PDF's, see bench/export.py); the PDF step advances with the pages laid out, the
+# package step with the originals written.
 PROGRESS = {
     ExportStep.COLLECT: 2,
-    ExportStep.PDF: 10,
-    ExportStep.PACKAGE: 60,
-    ExportStep.SEALING: 90,
+    ExportStep.PDF: 5,
+    ExportStep.PACKAGE: 85,
+    ExportStep.SEALING: 97,
 }
 _MIN_PROGRESS_STEP = 2
 
@@ -159,11 +161,11 @@ def _make(export: Export, written: list[str]) -> None:
     progress.step(ExportStep.PDF)
     with (
         tempfile.TemporaryFile() as pdf,
-        tempfile.TemporaryFile() as package,
         tempfile.TemporaryDirectory(prefix="export-images-") as images,
     ):
-        # Plain copies live only in these private temporary files (the ZIP of the originals,
-        # the display images waiting to be drawn), removed as soon as the export ends.
+        # Plain copies live only in these private temporary files (the PDF, the display
+        # images waiting to be drawn), removed as soon as the export ends. The package is
+        # never plain on disk: it is sealed as it is written.
         with _pages_reported(progress, _expected_pages(data)):
             fetcher = write_dossier_pdf(_watched(data, progress), pdf, image_folder=images)
         gc.collect()  # the layout of hundreds of pages: give its memory back before the ZIP
@@ -178,23 +180,20 @@ def _make(export: Export, written: list[str]) -> None:
         progress.step(ExportStep.PACKAGE)
         originals = sum(1 for piece in data.pieces for file in piece.files if file.original)
         progress.expect(originals, until=PROGRESS[ExportStep.SEALING])
-        package_sha256 = write_package(_watched(data, progress), pdf, package)
-        package_size = package.tell()
-
-        # Both sealed in segments: the PDF of a big dossier weighs tens of MB.
-        progress.step(ExportStep.SEALING)
         try:
+            with sealed_files.sealing(written) as (package_name, sealed):
+                package = write_package(_watched(data, progress), pdf, sealed)
+            # The PDF is sealed in segments too: that of a big dossier weighs tens of MB.
+            progress.step(ExportStep.SEALING)
             pdf.seek(0)
             pdf_name = sealed_files.write_stream(pdf, written)
-            package.seek(0)
-            package_name = sealed_files.write_stream(package, written)
         except OSError as error:
             raise ExportFailed("storage") from error
     _finish(
         export,
         data,
         pdf={"name": pdf_name, "sha256": pdf_sha256, "size": pdf_size},
-        package={"name": package_name, "sha256": package_sha256, "size": package_size},
+        package={"name": package_name, "sha256": package.sha256, "size": package.size},
     )
 
 

@@ -8,9 +8,11 @@ call time (tests give each test its own).
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import BinaryIO
 
@@ -25,7 +27,7 @@ FOLDER = "evidence"
 
 __all__ = [
     "DecryptionError", "delete", "keyring", "read", "read_stream", "reseal", "reseal_stream",
-    "write", "write_stream",
+    "sealing", "write", "write_stream",
 ]  # fmt: skip
 
 
@@ -98,7 +100,16 @@ def reseal(name: str) -> str:
 
 
 def write_stream(source: BinaryIO, written: list[str] | None = None) -> str:
-    """Encrypt a file (from its current position) in segments into a new random name.
+    """Encrypt a file (from its current position) in segments into a new random name."""
+    with sealing(written) as (name, target):
+        shutil.copyfileobj(source, target, crypto_stream.SEGMENT)
+    return name
+
+
+@contextmanager
+def sealing(written: list[str] | None = None) -> Iterator[tuple[str, crypto_stream.SegmentWriter]]:
+    """(a new random name, a write-only file): what is written is sealed in segments as it
+    comes and stored under the name when the block ends; nothing is stored if it fails.
 
     The name is added to `written` before anything is stored, so that a caller cleaning up
     after a failure also removes a half-written blob.
@@ -107,13 +118,14 @@ def write_stream(source: BinaryIO, written: list[str] | None = None) -> str:
     if written is not None:
         written.append(name)
     with tempfile.TemporaryFile() as sealed:
-        crypto_stream.encrypt_stream(keyring(), source, sealed, name.encode("ascii"))
+        writer = crypto_stream.SegmentWriter(keyring(), sealed, name.encode("ascii"))
+        yield name, writer
+        writer.close()
         sealed.seek(0)
         saved = _storage().save(name, File(sealed, name=name))
     if saved != name:
         _storage().delete(saved)
         raise OSError(f"the storage renamed {name} to {saved}")
-    return name
 
 
 def read_stream(name: str) -> Iterator[bytes]:

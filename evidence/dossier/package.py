@@ -84,8 +84,41 @@ def build_manifest(dossier: DossierExport, pdf_sha256: str) -> dict:
     }
 
 
-def write_package(dossier: DossierExport, pdf: bytes | BinaryIO, target: BinaryIO) -> str:
-    """Write the ZIP into `target` (a file opened for writing) and return its SHA-256.
+@dataclass(frozen=True)
+class Written:
+    sha256: str
+    size: int
+
+
+class _Fingerprinted:
+    """A write-only view of `target` that hashes and counts what goes through. It has no
+    seek(): zipfile then writes each member once, sizes after the data (data descriptors),
+    which lets the package go straight into a sealed stream (sealed_files.sealing)."""
+
+    def __init__(self, target: BinaryIO) -> None:
+        self._target = target
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self._hash.update(data)
+        self.size += len(data)
+        self._target.write(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.size
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def written(self) -> Written:
+        return Written(self._hash.hexdigest(), self.size)
+
+
+def write_package(dossier: DossierExport, pdf: bytes | BinaryIO, target: BinaryIO) -> Written:
+    """Write the ZIP into `target` (anything with write(), a sealing stream included) and
+    return its SHA-256 and size.
 
     Originals are loaded one at a time, straight into the archive, so a dossier of hundreds of
     phone screenshots never sits in memory at once. The PDF may be bytes or a file (read from
@@ -97,8 +130,8 @@ def write_package(dossier: DossierExport, pdf: bytes | BinaryIO, target: BinaryI
     pdf_sha256 = hashlib.file_digest(pdf, "sha256").hexdigest()
     manifest = build_manifest(dossier, pdf_sha256)
     sums = [f"{pdf_sha256}  {PDF_NAME}"]
-    start = target.tell()
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    output = _Fingerprinted(target)
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         # Its images are JPEG already: deflating it again costs time and gains nothing.
         pdf.seek(0)
         with archive.open(_stored(PDF_NAME), "w") as member:
@@ -124,10 +157,7 @@ def write_package(dossier: DossierExport, pdf: bytes | BinaryIO, target: BinaryI
                 head=dossier.custody_head or "—",
             ),
         )
-    target.seek(start)
-    digest = hashlib.file_digest(target, "sha256").hexdigest()
-    target.seek(0, io.SEEK_END)
-    return digest
+    return output.written()
 
 
 _CHUNK = 1024 * 1024
@@ -179,9 +209,7 @@ def verify_package(source: bytes | str | Path | BinaryIO) -> list[PackageProblem
                 continue
             actual = _sha256_member(archive, path)
             if actual != sha256:
-                problems.append(
-                    PackageProblem(path, f"changed (expected {sha256}, got {actual})")
-                )
+                problems.append(PackageProblem(path, f"changed (expected {sha256}, got {actual})"))
         for extra in sorted(names - set(expected) - {MANIFEST_NAME, README_NAME, "SHA256SUMS.txt"}):
             problems.append(PackageProblem(extra, "not listed in the manifest"))
         events = manifest.get("custody", [])

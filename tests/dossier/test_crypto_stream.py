@@ -6,7 +6,14 @@ import os
 import pytest
 
 from evidence.crypto import DecryptionError, Keyring, generate_key
-from evidence.crypto_stream import HEADER_SIZE, SEGMENT, TAG_SIZE, decrypt_stream, encrypt_stream
+from evidence.crypto_stream import (
+    HEADER_SIZE,
+    SEGMENT,
+    TAG_SIZE,
+    SegmentWriter,
+    decrypt_stream,
+    encrypt_stream,
+)
 
 KEYRING = Keyring(generate_key())
 
@@ -56,3 +63,34 @@ def test_it_refuses_another_name_and_an_unknown_key():
         open_(blob, context=b"exports/other")
     with pytest.raises(DecryptionError, match="unknown key"):
         open_(blob, keyring=Keyring(generate_key()))
+
+
+@pytest.mark.parametrize(
+    "writes",
+    [
+        [],
+        [1, SEGMENT - 1],  # exactly one segment, reached in two writes
+        [3, SEGMENT, 5],
+        [2 * SEGMENT + 7],  # one write spanning three segments
+        [SEGMENT, SEGMENT],
+    ],
+)
+def test_writing_in_any_pieces_gives_the_same_plaintext_back(writes):
+    plaintext = os.urandom(sum(writes))
+    target = io.BytesIO()
+    with SegmentWriter(KEYRING, target, b"exports/abc") as writer:
+        offset = 0
+        for size in writes:
+            assert writer.write(plaintext[offset : offset + size]) == size
+            offset += size
+            assert writer.tell() == offset
+    assert open_(target.getvalue()) == plaintext
+    assert len(target.getvalue()) == len(seal(plaintext))  # same segments as a one-shot seal
+
+
+def test_a_writer_never_closed_leaves_a_stream_that_is_refused():
+    target = io.BytesIO()
+    writer = SegmentWriter(KEYRING, target, b"exports/abc")
+    writer.write(os.urandom(2 * SEGMENT + 10))  # two segments sealed, the rest held back
+    with pytest.raises(DecryptionError, match="segment 1"):
+        open_(target.getvalue())

@@ -4,6 +4,7 @@ offline verification names whatever differs."""
 import hashlib
 import io
 import json
+import subprocess
 import zipfile
 
 import pytest
@@ -21,11 +22,25 @@ def package() -> bytes:
     return buffer.getvalue()
 
 
-def test_it_returns_the_hash_of_what_it_wrote(tmp_path):
-    with open(tmp_path / "dossier.zip", "w+b") as target:
-        digest = write_package(dossier(1), PDF, target)
-    assert digest == hashlib.sha256((tmp_path / "dossier.zip").read_bytes()).hexdigest()
+def test_it_returns_the_hash_and_size_of_what_it_wrote(tmp_path):
+    with open(tmp_path / "dossier.zip", "wb") as target:
+        written = write_package(dossier(1), PDF, target)
+    package = (tmp_path / "dossier.zip").read_bytes()
+    assert written.sha256 == hashlib.sha256(package).hexdigest()
+    assert written.size == len(package)
     assert verify_package(tmp_path / "dossier.zip") == []
+
+
+def test_a_standard_unzip_opens_the_package_and_finds_every_file_intact(package, tmp_path):
+    (tmp_path / "dossier.zip").write_bytes(package)
+    tested = subprocess.run(
+        ["unzip", "-t", "dossier.zip"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert "No errors detected" in tested.stdout
+    names = ("dossier.pdf", "pieces/piece-001-1.png", "pieces/piece-002-1.png", "manifest.json")
+    for name in names:
+        assert f"testing: {name}" in tested.stdout
 
 
 def _rewrite(package: bytes, name: str, change) -> bytes:

@@ -2,9 +2,11 @@
 and a fetcher that serves only this dossier's images and our stylesheet."""
 
 import hashlib
+import json
 import re
 import subprocess
 
+import pydyf
 import pytest
 
 from evidence.dossier.render import dossier_html, render_dossier_pdf
@@ -80,14 +82,52 @@ def test_the_pdf_has_bookmarks_and_embedded_fonts(rendered, tmp_path):
     rows = fonts.splitlines()[2:]
     assert rows and all(" yes " in row for row in rows)  # every font embedded
     plain = tmp_path / "plain.pdf"
-    subprocess.run(
-        ["qpdf", "--qdf", "--object-streams=disable", str(path), str(plain)], check=True
-    )
+    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(path), str(plain)], check=True)
     structure = plain.read_bytes()
     annex_title = ("\ufeff" + "7. Annexe d'intégrité").encode("utf-16-be").hex()
     assert b"/Outlines" in structure and f"<{annex_title}>".encode() in structure  # bookmarks
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
     assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
+
+
+def _bookmarks(outlines: list[dict]):
+    for outline in outlines:
+        yield outline
+        yield from _bookmarks(outline["kids"])
+
+
+def test_every_bookmark_opens_the_page_that_bears_its_title(rendered, tmp_path):
+    # Bookmarks, links and tags point at pages through supportsite.pdf's cached references.
+    path = tmp_path / "dossier.pdf"
+    path.write_bytes(rendered[0])
+    outlines = json.loads(
+        subprocess.run(
+            ["qpdf", "--json", "--json-key=outlines", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )["outlines"]
+    bookmarks = list(_bookmarks(outlines))
+    assert len(bookmarks) >= 7 + 3  # the seven parts, the three pieces
+    for bookmark in bookmarks:
+        page = bookmark["destpageposfrom1"]
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert bookmark["title"] in re.sub(r"[ \n]+", " ", text), (bookmark["title"], page)
+
+
+def test_the_cached_page_references_follow_the_pages_added():
+    pdf = pydyf.PDF()
+    first, second = pydyf.Dictionary({"Type": "/Page"}), pydyf.Dictionary({"Type": "/Page"})
+    pdf.add_page(first)
+    assert pdf.page_references == (f"{first.number} 0 R".encode(),)
+    pdf.add_page(second)
+    assert pdf.page_references == (f"{first.number} 0 R".encode(), f"{second.number} 0 R".encode())
 
 
 def test_the_fetcher_served_the_images_of_this_dossier_only(rendered):

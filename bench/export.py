@@ -13,9 +13,14 @@ private storage, keys) that every process shares.
 Targets: export time at most 1.5× the baseline's; peak memory under 300 MB at 200 pieces;
 PDF under 0.25 MB per piece.
 
-A second reference, for the reader: bare WeasyPrint on the export's own HTML (the same text and
-images as plain files, default fetcher, no tags), which shows what the PDF's text costs by
-itself. The time target is set against image-only pages, which have no text to lay out.
+Two more references, same run, for the reader:
+- "same HTML": bare WeasyPrint on the export's own HTML (the same text and images as plain
+  files, default fetcher, no tags): what the app adds to WeasyPrint's own work.
+- "floor": bare WeasyPrint on the least any export must lay out, one page per piece with its
+  image and its fields as plain paragraphs (about 13 lines), nothing else: no cover, letter,
+  tables, annex or tags. If the floor alone exceeds 1.5× the image-only baseline, the time
+  target cannot be met by any export that shows the pieces' fields, whatever the app does:
+  `time_target_reachable` says so.
 """
 
 from __future__ import annotations
@@ -67,16 +72,19 @@ def run() -> dict:
         for count in SIZES:
             dossier = made["dossiers"][str(count)]
             html_dir = str(Path(folder) / f"same-html-{count}")
-            exported, bare, same = [], [], []
+            floor_dir = str(Path(folder) / f"floor-{count}")
+            exported, bare, same, least = [], [], [], []
             for _ in range(ROUNDS[count]):  # interleaved: a slow moment of the machine hits all
                 exported.append(_child(folder, "export", dossier))
                 bare.append(_child(folder, "baseline", str(jpeg_dir), str(count)))
                 same.append(_child(folder, "same-html", dossier, html_dir))
+                least.append(_child(folder, "floor", dossier, floor_dir))
             if any(item["status"] != "done" for item in exported):
                 raise RuntimeError(f"an export of {count} pieces failed: {exported}")
             export_s = _median([item["seconds"] for item in exported])
             bare_s = _median([item["seconds"] for item in bare])
             same_s = _median([item["seconds"] for item in same])
+            floor_s = _median([item["seconds"] for item in least])
             pdf_mb = exported[-1]["pdf_bytes"] / 1_000_000
             sizes[str(count)] = {
                 "export_seconds": round(export_s, 2),
@@ -92,10 +100,15 @@ def run() -> dict:
                 "same_html_bare_weasyprint_seconds": round(same_s, 2),
                 "time_ratio_to_same_html": round(export_s / same_s, 2),
                 "same_html_peak_rss_mb": max(item["peak_rss_mb"] for item in same),
+                "floor_bare_weasyprint_seconds": round(floor_s, 2),
+                "floor_lines_per_page": least[-1]["lines_per_page"],
+                "floor_ratio_to_baseline": round(floor_s / bare_s, 2),
+                "time_ratio_to_floor": round(export_s / floor_s, 2),
             }
     worst_ratio = max(figures["time_ratio"] for figures in sizes.values())
     peak_200 = sizes["200"]["export_peak_rss_mb"]
     worst_pdf = max(figures["pdf_mb_per_piece"] for figures in sizes.values())
+    worst_floor = max(figures["floor_ratio_to_baseline"] for figures in sizes.values())
     return {
         "what": "evidence.exports.run_export: collect, tagged PDF, ZIP of the originals, "
         "sealing, custody event; each piece one ~2 MB phone screenshot (vault.add_piece)",
@@ -111,6 +124,7 @@ def run() -> dict:
             "pdf_mb_per_piece_under": TARGET_PDF_MB_PER_PIECE,
         },
         "time_target_met": worst_ratio <= TARGET_TIME_RATIO,
+        "time_target_reachable": worst_floor <= TARGET_TIME_RATIO,
         "memory_target_met": peak_200 < TARGET_PEAK_MB_AT_200,
         "pdf_size_target_met": worst_pdf < TARGET_PDF_MB_PER_PIECE,
     }

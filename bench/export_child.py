@@ -7,6 +7,7 @@ private storage and the encryption keys live there, exactly as in a local run.
     python -m bench.export_child export DOSSIER_ID            one export through run_export
     python -m bench.export_child baseline JPEG_DIR PAGES      bare WeasyPrint, one image a page
     python -m bench.export_child same-html DOSSIER_ID FOLDER  bare WeasyPrint, the export's HTML
+    python -m bench.export_child floor DOSSIER_ID FOLDER      bare WeasyPrint, image + fields
 
 Each prints one line of JSON; `seconds` times the work alone (not Python's start-up), and
 `peak_rss_mb` is the process's own peak resident memory (ru_maxrss), start-up included.
@@ -167,6 +168,52 @@ def same_html(dossier_id: str, folder: Path) -> dict:
     return {"seconds": round(seconds, 2), "peak_rss_mb": _peak_rss_mb(), "pdf_bytes": len(pdf)}
 
 
+def floor(dossier_id: str, folder: Path) -> dict:
+    """Bare WeasyPrint on the least a dossier's pieces can be: for each piece, one page with
+    its display image and, as plain paragraphs, the text the issue requires of it (number and
+    title, every field filled in, the SHA-256 of its original). No cover, letter, chronology,
+    tables or annex, no tags, no fetcher, default styles: a floor under any export that shows
+    the pieces' fields, whatever the app does."""
+    _django()
+    from dataclasses import fields
+
+    from django.utils import timezone
+    from django.utils.html import escape
+    from weasyprint import HTML
+
+    from evidence.dossier.collect import collect
+    from evidence.models import Dossier
+
+    data = collect(Dossier.objects.get(pk=dossier_id), now=timezone.now())
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for piece in data.pieces:
+        lines = [f"Pièce n° {piece.number} — {piece.title}"]
+        for item in fields(piece):
+            value = getattr(piece, item.name)
+            if item.name not in ("number", "title", "files") and value not in ("", None, ()):
+                lines.append(f"{item.name} : {value}")
+        images = []
+        for index, file in enumerate(piece.files):
+            lines.append(f"SHA-256 : {file.sha256}")
+            if file.display:
+                path = folder / f"piece-{piece.number:04d}-{index}.jpg"
+                path.write_bytes(file.display())
+                images.append(f'<img src="{path.as_uri()}" alt="">')
+        text = "".join(f"<p>{escape(line)}</p>" for line in lines)
+        pages.append(f'<div class="page">{text}{"".join(images)}</div>')
+    html = BASELINE_HTML.format(pages="".join(pages)).replace("250mm", "150mm")
+    started = time.perf_counter()
+    pdf = HTML(string=html, base_url=str(folder)).write_pdf()
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": _peak_rss_mb(),
+        "lines_per_page": round(sum(page.count("<p>") for page in pages) / len(pages), 1),
+        "pdf_bytes": len(pdf),
+    }
+
+
 BASELINE_HTML = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>b</title>
 <style>@page {{ size: A4; margin: 20mm }} .page {{ break-after: page }}
 img {{ display: block; max-width: 100%; max-height: 250mm; margin: 0 auto }}</style>
@@ -201,6 +248,8 @@ def main(argv: list[str]) -> int:
         result = export(arguments[0])
     elif command == "same-html":
         result = same_html(arguments[0], Path(arguments[1]))
+    elif command == "floor":
+        result = floor(arguments[0], Path(arguments[1]))
     elif command == "baseline":
         result = baseline(Path(arguments[0]), int(arguments[1]))
     else:

@@ -30,6 +30,7 @@ class Action(models.TextChoices):
     EXPORTED = "exported", _("Original downloaded")
     DOSSIER_EXPORTED = "dossier_exported", _("Dossier exported (PDF and package)")
     EXPORT_DOWNLOADED = "export_downloaded", _("Exported dossier downloaded")
+    EXPORT_DELETED = "export_deleted", _("Exported dossier deleted from the vault")
     SHARED = "shared", _("Shared")  # reserved for sharing with a helper (not built yet)
 
 

@@ -22,12 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from evidence import exports, sealed_files
 from evidence.complaint_forms import ExportForm
 from evidence.complaint_views import gaps, generated_letter
+from evidence.forms import ConfirmForm
 from evidence.models import Dossier, Export, ExportStatus
 from evidence.tasks import export_dossier
 from evidence.views import _get_dossier_for_user, _get_export_for_user, owned
 
 logger = logging.getLogger(__name__)
 ALREADY_RUNNING = "evidence_export_already_running"
+DELETED = "evidence_export_deleted"
 
 
 @login_required
@@ -54,6 +56,7 @@ def export_start(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             "pieces": dossier.pieces.count(),
             "active": exports.active_export(dossier),
             "exports": dossier.exports.all(),
+            "deleted": request.session.pop(DELETED, False),
         },
     )
 
@@ -99,6 +102,22 @@ def export_zip(request: HttpRequest, export: Export) -> HttpResponse:
     _require_done(export)
     return _download(
         request, export, "package", export.package_name, export.package_size, "application/zip"
+    )
+
+
+@login_required
+@owned("export", _get_export_for_user)
+@require_http_methods(["GET", "POST"])
+def export_delete(request: HttpRequest, export: Export) -> HttpResponse:
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        exports.delete_export(export, request.user)
+        request.session[DELETED] = True
+        return redirect("evidence:export_start", dossier_id=export.dossier_id)
+    return render(
+        request,
+        "evidence/export_delete.html",
+        {"form": form, "export": export, "dossier": export.dossier},
     )
 
 

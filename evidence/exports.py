@@ -125,6 +125,35 @@ def record_download(export: Export, user, what: str) -> None:
         )
 
 
+def delete_export(export: Export, user) -> None:
+    """Delete an export and its files for good: the person has downloaded them, or does not
+    want them kept. The custody log keeps the fingerprints of what was deleted. An export
+    still under way stops there: its worker finds it gone and discards what it made
+    (see _finish)."""
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=export.dossier_id)
+        locked = Export.objects.select_for_update().filter(pk=export.pk).first()
+        if locked is None:  # deleted meanwhile (a double submit)
+            return
+        names = locked.blob_names()
+        made = {
+            what: {"sha256": digest}
+            for what, digest in (("pdf", locked.pdf_sha256), ("package", locked.package_sha256))
+            if digest
+        }
+        custody.append(
+            dossier,
+            Action.EXPORT_DELETED,
+            timezone.now(),
+            by=custody.actor(user, dossier.role),
+            export=str(locked.pk),
+            status=locked.status,
+            **made,
+        )
+        locked.delete()
+        transaction.on_commit(lambda: _discard(names))
+
+
 # --- Running -------------------------------------------------------------------------------------
 
 

@@ -68,6 +68,7 @@ urlpatterns = [
     path("exports/<uuid:export_id>/", export_views.export_detail, name="export_detail"),
     path("exports/<uuid:export_id>/pdf/", export_views.export_pdf, name="export_pdf"),
     path("exports/<uuid:export_id>/zip/", export_views.export_zip, name="export_zip"),
+    path("exports/<uuid:export_id>/supprimer/", export_views.export_delete, name="export_delete"),
     # Pieces and their files
     path("pieces/<uuid:piece_id>/", views.piece_detail, name="piece_detail"),
     path("pieces/<uuid:piece_id>/modifier/", views.piece_edit, name="piece_edit"),

@@ -1,8 +1,9 @@
 """Preparing the complaint and exporting the dossier in a real browser at phone size: fill the
 sections (one wrong value first), add a chronology entry, edit the letter, export, watch the
 page follow the export by itself, download the ZIP and the PDF and find the letter and the
-piece in them. Every page is checked with axe-core, for horizontal scrolling at 375 px and for
-console errors; a second test does it all without JavaScript."""
+piece in them, then delete the export from the vault. Every page is checked with axe-core, for
+horizontal scrolling at 375 px and for console errors; a second test does it all without
+JavaScript."""
 
 from __future__ import annotations
 
@@ -156,6 +157,20 @@ def test_prepare_the_complaint_export_and_open_the_downloads(phone, tmp_path, se
     assert "Je reste à votre disposition." in text  # the edited letter
     assert "Pièce n° 1 — Insulte en commentaire" in text
     assert "Premières rumeurs au collège" in text
+
+    # Downloaded: the person deletes the export from the vault (one wrong try first).
+    page.get_by_role("link", name="Supprimer cet export du coffre").click()
+    check_page(phone)
+    page.get_by_role("button", name="Supprimer l’export").click()
+    assert page.get_by_role("alert").filter(has_text="Ce champ est obligatoire").is_visible()
+    assert page.get_by_label("J’ai compris que c’est définitif.").get_attribute("aria-invalid")
+    check_page(phone)
+    page.get_by_label("J’ai compris que c’est définitif.").check()
+    page.get_by_role("button", name="Supprimer l’export").click()
+    page.wait_for_url("**/exporter/")
+    assert page.get_by_role("status").filter(has_text="ont été supprimés du coffre").is_visible()
+    check_page(phone)
+    assert not Export.objects.exists()
     assert phone.console_errors == []
 
 

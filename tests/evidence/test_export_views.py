@@ -208,3 +208,54 @@ def test_a_package_is_sealed_under_its_name(dossier):
     assert b"".join(sealed_files.read_stream(export.package_name)) == b"PK archive"
     path = next(p for p in stored_files() if p.name == export.package_name.rpartition("/")[2])
     assert b"PK archive" not in path.read_bytes()  # encrypted at rest
+
+
+# --- Deleting ------------------------------------------------------------------------------------
+
+
+def delete_url(export) -> str:
+    return reverse("evidence:export_delete", args=[export.pk])
+
+
+def test_deleting_an_export_erases_its_files_and_the_log_keeps_their_fingerprints(
+    owner_client, dossier, django_capture_on_commit_callbacks
+):
+    from evidence import vault
+
+    piece_files = stored_files()
+    export = stored_export(dossier)
+    assert owner_client.get(detail_url(export)).text.count(delete_url(export)) == 1
+    page = owner_client.get(delete_url(export)).text
+    assert "Son PDF et son archive ZIP sont supprimés définitivement" in page
+
+    # The box left unticked: a browser sends the form's other field only.
+    refused = owner_client.post(delete_url(export), {"csrfmiddlewaretoken": "not checked here"})
+    assert refused.status_code == 200 and "Ce champ est obligatoire" in refused.text
+    assert Export.objects.filter(pk=export.pk).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(delete_url(export), {"confirm": "on"})
+    assert response["Location"] == start_url(dossier)
+    assert stored_files() == piece_files  # the PDF and the package are gone, nothing else
+    assert not Export.objects.filter(pk=export.pk).exists()
+    event = dossier.events.get(payload__action=Action.EXPORT_DELETED)
+    assert event.payload["pdf"]["sha256"] == export.pdf_sha256
+    assert event.payload["package"]["sha256"] == export.package_sha256
+    assert vault.verify(dossier).problems == []
+    start_page = owner_client.get(start_url(dossier)).text
+    assert "L’export et ses fichiers ont été supprimés du coffre" in start_page
+    log = owner_client.get(reverse("evidence:custody_log", args=[dossier.pk])).text
+    assert "Dossier exporté supprimé du coffre" in log and export.package_sha256 in log
+    assert owner_client.get(reverse("evidence:export_zip", args=[export.pk])).status_code == 404
+    assert owner_client.post(delete_url(export), {"confirm": "on"}).status_code == 404
+
+
+def test_deleting_an_export_under_way_stops_it_and_stores_nothing(owner_client, dossier, queued):
+    add_image_piece(dossier)
+    before = stored_files()
+    page = owner_client.get(delete_url(queued)).text
+    assert "L’export s’arrête" in page
+    owner_client.post(delete_url(queued), {"confirm": "on"})
+    assert exports.run_export(queued.pk) is None  # the worker finds nothing to run
+    assert stored_files() == before
+    assert not dossier.events.filter(payload__action=Action.DOSSIER_EXPORTED).exists()

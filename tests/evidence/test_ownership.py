@@ -75,7 +75,7 @@ def test_the_matrix_covers_every_url_of_the_vault():
         "file_original", "file_display", "file_thumbnail",
         "complaint", "complaint_identity", "complaint_suspects", "complaint_witnesses",
         "complaint_harm", "complaint_tribunal", "complaint_notes", "complaint_letter",
-        "note_edit", "export_start", "export_detail", "export_pdf", "export_zip",
+        "note_edit", "export_start", "export_detail", "export_pdf", "export_zip", "export_delete",
     }  # fmt: skip
     assert len(OWNED) + len(PRIVATE_WITHOUT_OBJECT) + len(PUBLIC) == len(PATTERNS)
 

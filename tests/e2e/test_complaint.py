@@ -16,7 +16,7 @@ import pytest
 
 from evidence import exports
 from evidence.models import Export, ExportStatus
-from tests.e2e.test_vault import check_page, screenshot, sign_up
+from tests.e2e.test_vault import add_instagram_screenshot, check_page, screenshot, sign_up
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,15 +29,9 @@ def add_a_piece(phone, tmp_path) -> bytes:
     page.wait_for_url("**/dossiers/*/")
     page.get_by_role("link", name="Ajouter une pièce").click()
     path, data = screenshot(tmp_path)
-    page.locator("#id_kind_0").check()
-    page.locator("#id_sensitivity_0").check()
-    page.locator("#id_files").set_input_files(path)
-    page.get_by_label("Réseau social ou application").select_option("instagram")
-    page.get_by_label("Auteur, tel qu’affiché à l’écran").fill("@tom_75")
-    page.get_by_label("Date de publication").fill("14/03/2025 22:47")
-    page.get_by_label("Titre court").fill("Insulte en commentaire")
-    page.get_by_role("button", name="Ajouter cette pièce").click()
-    page.wait_for_url("**/pieces/*/")
+    add_instagram_screenshot(
+        page, path, published="14/03/2025 22:47", **{"Titre court": "Insulte en commentaire"}
+    )
     page.get_by_role("link", name="Instagram, mars").first.click()
     return data
 

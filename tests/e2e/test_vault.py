@@ -53,6 +53,21 @@ def sign_up(phone, pseudonym: str) -> list[str]:
     return codes
 
 
+def add_instagram_screenshot(page, path: str, *, published: str, **texts: str) -> None:
+    """Fill the new piece's form for a screenshot by @tom_75 on Instagram and send it.
+    `texts` by field label: {"Titre court": "…"}."""
+    page.locator("#id_kind_0").check()
+    page.locator("#id_sensitivity_0").check()
+    page.locator("#id_files").set_input_files(path)
+    page.get_by_label("Réseau social ou application").select_option("instagram")
+    page.get_by_label("Auteur, tel qu’affiché à l’écran").fill("@tom_75")
+    page.get_by_label("Date de publication").fill(published)
+    for label, text in texts.items():
+        page.get_by_label(label).fill(text)
+    page.get_by_role("button", name="Ajouter cette pièce").click()
+    page.wait_for_url("**/pieces/*/")
+
+
 def test_sign_up_add_a_screenshot_see_it_sealed_then_leave(phone, tmp_path):
     page = phone.page
     codes = sign_up(phone, "lina_13")
@@ -71,15 +86,9 @@ def test_sign_up_add_a_screenshot_see_it_sealed_then_leave(phone, tmp_path):
     page.get_by_role("link", name="Ajouter une pièce").click()
     check_page(phone)
     path, data = screenshot(tmp_path)
-    page.locator("#id_kind_0").check()
-    page.locator("#id_sensitivity_0").check()
-    page.locator("#id_files").set_input_files(path)
-    page.get_by_label("Réseau social ou application").select_option("instagram")
-    page.get_by_label("Auteur, tel qu’affiché à l’écran").fill("@tom_75")
-    page.get_by_label("Date de publication").fill("il y a 3 j")
-    page.get_by_label("Ce que l’on voit").fill("Une insulte en commentaire.")
-    page.get_by_role("button", name="Ajouter cette pièce").click()
-    page.wait_for_url("**/pieces/*/")
+    add_instagram_screenshot(
+        page, path, published="il y a 3 j", **{"Ce que l’on voit": "Une insulte en commentaire."}
+    )
 
     assert page.get_by_role("heading", level=1).inner_text() == "Pièce 1"
     assert hashlib.sha256(data).hexdigest() in page.locator(".hash").first.inner_text()

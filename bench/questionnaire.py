@@ -39,17 +39,40 @@ P99_TARGET = 1.25
 
 def run() -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-questionnaire-") as var_dir:
-        env = {**os.environ, "VAR_DIR": var_dir, "BENCH_BASELINE": "1", "DEBUG": "0",
-               "PRODUCTION": "0", "DJANGO_SETTINGS_MODULE": "supportsite.settings"}
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-                       cwd=ROOT, env=env, check=True)
+        env = {
+            **os.environ,
+            "VAR_DIR": var_dir,
+            "BENCH_BASELINE": "1",
+            "DEBUG": "0",
+            "PRODUCTION": "0",
+            "DJANGO_SETTINGS_MODULE": "supportsite.settings",
+        }
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         port = _free_port()
         log = Path(var_dir) / "gunicorn.log"  # a file, not a pipe: a full pipe would stall it
         with open(log, "wb") as log_file:
             server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "supportsite.wsgi", "-w", "2",
-                 "-b", f"{HOST}:{port}", "--log-level", "warning"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file,
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "supportsite.wsgi",
+                    "-w",
+                    "2",
+                    "-b",
+                    f"{HOST}:{port}",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log_file,
             )
         try:
             _wait_until_up(port, server, log)
@@ -92,9 +115,9 @@ def _measure(port: int) -> dict:
     total_errors = sum(errors.values())
     return {
         "what": f"GET /questionnaire/{QUESTION}/ with a session, {CLIENTS} concurrent clients, "
-                "gunicorn -w 2, SQLite",
+        "gunicorn -w 2, SQLite",
         "baseline_is": "a static page in the site's shell (base.html), same session read, "
-                       "same bytes",
+        "same bytes",
         "bytes": sizes,
         "question": figures["question"],
         "baseline": figures["baseline"],
@@ -114,8 +137,7 @@ def _measure(port: int) -> dict:
     }
 
 
-def _load(clients: list[Client], path: str, count: int, seconds: float
-          ) -> tuple[list[float], int]:
+def _load(clients: list[Client], path: str, count: int, seconds: float) -> tuple[list[float], int]:
     """`count` GETs of `path` shared by the clients, each with its own session; or `seconds`."""
     deadline = time.perf_counter() + seconds
     remaining = [count]
@@ -179,8 +201,7 @@ class Client:
         self.port = port
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, body: str | None = None
-                ) -> tuple[int, bytes, str]:
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes, str]:
         headers = {"Host": f"{HOST}:{self.port}", "Cookie": self._cookie_header()}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -223,8 +244,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_up(port: int, server: subprocess.Popen, log: Path,
-                   timeout: float = 30.0) -> None:
+def _wait_until_up(port: int, server: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:

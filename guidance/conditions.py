@@ -64,8 +64,9 @@ def atoms(condition: Condition, named: Mapping[str, Any]) -> Iterator[tuple[str,
             yield key, expected
 
 
-def problems(condition: Any, named: Mapping[str, Any], where: str, *, in_named: bool = False
-             ) -> list[str]:
+def problems(
+    condition: Any, named: Mapping[str, Any], where: str, *, in_named: bool = False
+) -> list[str]:
     """What is wrong with a condition found at `where` (empty when it is well formed)."""
     if not isinstance(condition, Mapping):
         return [f"{where}: a condition must be a mapping, not {condition!r}"]
@@ -114,12 +115,15 @@ def _given(value: Any) -> bool:
     return value is not None and value != []
 
 
-def _named_problems(expected: Any, named: Mapping[str, Any], where: str, in_named: bool
-                    ) -> list[str]:
+def _named_problems(
+    expected: Any, named: Mapping[str, Any], where: str, in_named: bool
+) -> list[str]:
     if in_named:  # keeps named conditions flat, so they can never refer to each other in a loop
         return [f"{where}: a named condition may not use `is`"]
-    if not (isinstance(expected, str) or (isinstance(expected, list) and expected
-                                          and all(isinstance(n, str) for n in expected))):
+    if not (
+        isinstance(expected, str)
+        or (isinstance(expected, list) and expected and all(isinstance(n, str) for n in expected))
+    ):
         return [f"{where}: `is` takes a name or a list of names, not {expected!r}"]
     return [
         f"{where}: unknown named condition {name!r}"

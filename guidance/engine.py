@@ -37,10 +37,29 @@ from guidance.model import PLAN, Content, Entry
 from guidance.validation import validate
 
 __all__ = [
-    "FACTS", "PLAN", "AnswerError", "Content", "ContentError", "FactsError", "all_paths",
-    "answer_to_raw", "build_plan", "build_urgent", "content", "facts_from_answers",
-    "first_question", "graph", "load", "next_question", "parse_answer", "path", "prune", "read",
-    "render_question", "validate", "validate_facts",
+    "FACTS",
+    "PLAN",
+    "AnswerError",
+    "Content",
+    "ContentError",
+    "FactsError",
+    "all_paths",
+    "answer_to_raw",
+    "build_plan",
+    "build_urgent",
+    "content",
+    "facts_from_answers",
+    "first_question",
+    "graph",
+    "load",
+    "next_question",
+    "parse_answer",
+    "path",
+    "prune",
+    "read",
+    "render_question",
+    "validate",
+    "validate_facts",
 ]
 
 
@@ -96,19 +115,20 @@ def facts_from_answers(answers: Answers) -> dict[str, Any]:
     return flow.walk(content(), answers).facts
 
 
-def render_question(question_id: str, lang: str, answers: Answers | None = None
-                    ) -> dict[str, Any]:
+def render_question(question_id: str, lang: str, answers: Answers | None = None) -> dict[str, Any]:
     return flow.render_question(content(), question_id, lang, answers)
 
 
-def parse_answer(question: str | Entry, raw_values: str | Iterable[str] | None,
-                 today: dt.date | None = None) -> Any:
+def parse_answer(
+    question: str | Entry, raw_values: str | Iterable[str] | None, today: dt.date | None = None
+) -> Any:
     entry = content().question(question) if isinstance(question, str) else question
     return flow.parse_answer(entry, raw_values, today)
 
 
-def build_plan(facts: Mapping[str, Any], lang: str = "fr", today: dt.date | None = None
-               ) -> dict[str, Any]:
+def build_plan(
+    facts: Mapping[str, Any], lang: str = "fr", today: dt.date | None = None
+) -> dict[str, Any]:
     return plan.build_plan(content(), facts, lang, today)
 
 

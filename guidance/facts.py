@@ -30,9 +30,21 @@ FACTS: dict[str, FactSpec] = {
     "acts": FactSpec(
         "many",
         (
-            "insults", "threats", "death_threats", "rumours", "defamation", "hacking",
-            "impersonation", "hostile_group", "humiliating_media", "intimate_images",
-            "sexual_solicitation", "sextortion", "doxxing", "orders_in_name", "message_flood",
+            "insults",
+            "threats",
+            "death_threats",
+            "rumours",
+            "defamation",
+            "hacking",
+            "impersonation",
+            "hostile_group",
+            "humiliating_media",
+            "intimate_images",
+            "sexual_solicitation",
+            "sextortion",
+            "doxxing",
+            "orders_in_name",
+            "message_flood",
         ),
     ),
     "several_authors": FactSpec("one", ("yes", "no", "unknown")),
@@ -40,8 +52,21 @@ FACTS: dict[str, FactSpec] = {
     "platforms": FactSpec(
         "many",
         (
-            "instagram", "tiktok", "snapchat", "x", "facebook", "youtube", "discord", "twitch",
-            "whatsapp", "telegram", "jeuxvideo_com", "online_game", "email", "sms", "forum",
+            "instagram",
+            "tiktok",
+            "snapchat",
+            "x",
+            "facebook",
+            "youtube",
+            "discord",
+            "twitch",
+            "whatsapp",
+            "telegram",
+            "jeuxvideo_com",
+            "online_game",
+            "email",
+            "sms",
+            "forum",
             "other",
         ),
     ),
@@ -108,8 +133,12 @@ def validate_fact(key: str, value: Any, today: dt.date | None = None) -> Any:
     return day.isoformat()
 
 
-def validate_facts(facts: Mapping[str, Any], today: dt.date | None = None, *,
-                   required: tuple[str, ...] = REQUIRED_FACTS) -> dict[str, Any]:
+def validate_facts(
+    facts: Mapping[str, Any],
+    today: dt.date | None = None,
+    *,
+    required: tuple[str, ...] = REQUIRED_FACTS,
+) -> dict[str, Any]:
     """The facts, checked against the vocabulary and normalised (lists in vocabulary order).
 
     Raises FactsError(key, message) naming the first bad key or value. `today` bounds dates

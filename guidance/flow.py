@@ -103,8 +103,10 @@ def prune(content: Content, answers: Answers) -> dict[str, Any]:
 
 # --- Reading an answer from a form ------------------------------------------------------------
 
-def parse_answer(question: Entry, raw_values: str | Iterable[str] | None,
-                 today: dt.date | None = None) -> Any:
+
+def parse_answer(
+    question: Entry, raw_values: str | Iterable[str] | None, today: dt.date | None = None
+) -> Any:
     """The answer from a form's raw values (e.g. request.POST.getlist(question id)).
 
     Empty input means skipped: None, or [] for a multiple question ("none of these"); refused
@@ -159,8 +161,10 @@ def answer_to_raw(value: Any) -> list[str]:
 
 # --- Showing a question ----------------------------------------------------------------------
 
-def render_question(content: Content, question_id: str, lang: str,
-                    answers: Answers | None = None) -> dict[str, Any]:
+
+def render_question(
+    content: Content, question_id: str, lang: str, answers: Answers | None = None
+) -> dict[str, Any]:
     """The question in `lang`, worded for whoever answers (its variants), as a plain dict."""
     question = content.question(question_id)
     answers = answers or {}
@@ -192,6 +196,7 @@ def render_question(content: Content, question_id: str, lang: str,
 
 # --- Every path ------------------------------------------------------------------------------
 
+
 def all_paths(content: Content, today: dt.date | None = None) -> list[Path]:
     """Every route through the flow, plus enough paths to use every answer at least once.
 
@@ -222,8 +227,9 @@ def all_paths(content: Content, today: dt.date | None = None) -> list[Path]:
     return routes + _covering_paths(content, routes, routing, today)
 
 
-def _covering_paths(content: Content, routes: list[Path], routing: list[tuple[str, Any]],
-                    today: dt.date) -> list[Path]:
+def _covering_paths(
+    content: Content, routes: list[Path], routing: list[tuple[str, Any]], today: dt.date
+) -> list[Path]:
     covered = {(qid, _key(value)) for route in routes for qid, value in route}
     extra: list[Path] = []
     for route in routes:
@@ -236,13 +242,18 @@ def _covering_paths(content: Content, routes: list[Path], routing: list[tuple[st
                 for other in group:
                     if (qid, _key(other)) not in covered:
                         covered.add((qid, _key(other)))
-                        extra.append([*route[:index], (qid, other), *route[index + 1:]])
+                        extra.append([*route[:index], (qid, other), *route[index + 1 :]])
             facts = apply_answer(question, value, facts)
     return extra
 
 
-def _groups(content: Content, question: Entry, facts: Mapping[str, Any],
-            routing: list[tuple[str, Any]], today: dt.date) -> dict[tuple, list[Any]]:
+def _groups(
+    content: Content,
+    question: Entry,
+    facts: Mapping[str, Any],
+    routing: list[tuple[str, Any]],
+    today: dt.date,
+) -> dict[tuple, list[Any]]:
     """The candidate answers, grouped by where they lead and how they make routing tests."""
     own = {question["fact"], *(f for c in question.get("choices", []) for f in c.get("sets", {}))}
     tests = [(fact, expected) for fact, expected in routing if fact in own]
@@ -284,6 +295,7 @@ def _key(value: Any) -> str:
 
 
 # --- The flow as a picture -------------------------------------------------------------------
+
 
 def mermaid(content: Content, lang: str = "fr") -> str:
     """The flow as a Mermaid flowchart: one box per question, edges labelled by their rule."""

@@ -18,8 +18,9 @@ from guidance.facts import validate_facts
 from guidance.model import LANGS, WHEN, Content, Entry
 
 
-def build_plan(content: Content, facts: Mapping[str, Any], lang: str = "fr",
-               today: dt.date | None = None) -> dict[str, Any]:
+def build_plan(
+    content: Content, facts: Mapping[str, Any], lang: str = "fr", today: dt.date | None = None
+) -> dict[str, Any]:
     """The plan as a JSON-serialisable dict (see the keys below). FactsError on bad facts."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
@@ -47,8 +48,7 @@ def build_plan(content: Content, facts: Mapping[str, Any], lang: str = "fr",
     }
 
 
-def build_urgent(content: Content, facts: Mapping[str, Any], lang: str = "fr"
-                 ) -> dict[str, Any]:
+def build_urgent(content: Content, facts: Mapping[str, Any], lang: str = "fr") -> dict[str, Any]:
     """Only the urgent part, {urgent, resources}, as in the plan; no role needed yet.
 
     For right after the danger question: whoever is in danger sees whom to call at once.
@@ -78,8 +78,9 @@ def _urgent_items(content: Content, facts: Mapping[str, Any], lang: str) -> list
     ]
 
 
-def _step(content: Content, step: Entry, facts: dict[str, Any], lang: str, today: dt.date
-          ) -> dict[str, Any]:
+def _step(
+    content: Content, step: Entry, facts: dict[str, Any], lang: str, today: dt.date
+) -> dict[str, Any]:
     named = content.conditions
     variant = next((v for v in step.get("variants", []) if holds(v["if"], facts, named)), {})
     when = variant.get("when", step["when"])
@@ -115,8 +116,9 @@ def _resource_ids(item: Entry, facts: Mapping[str, Any], named: Mapping[str, Any
     return list(dict.fromkeys(ids))
 
 
-def _deadline_sentence(content: Content, spec: Entry, facts: Mapping[str, Any], lang: str,
-                       today: dt.date) -> tuple[str, bool]:
+def _deadline_sentence(
+    content: Content, spec: Entry, facts: Mapping[str, Any], lang: str, today: dt.date
+) -> tuple[str, bool]:
     """The sentence about an offence's deadline, and whether the deadline is close."""
     offence = content.offence_by_id[spec["offence"]]
     deadline = rules.prescription(offence, facts, content.conditions).deadline
@@ -154,8 +156,9 @@ def _resource(resource: Entry, lang: str) -> dict[str, Any]:
     }
 
 
-def _offence(offence: Entry, facts: Mapping[str, Any], named: Mapping[str, Any], lang: str
-             ) -> dict[str, Any]:
+def _offence(
+    offence: Entry, facts: Mapping[str, Any], named: Mapping[str, Any], lang: str
+) -> dict[str, Any]:
     penalty = rules.penalty(offence, facts, named)
     prescription = rules.prescription(offence, facts, named)
     return {

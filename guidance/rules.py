@@ -17,10 +17,34 @@ from typing import Any
 from guidance.conditions import holds
 from guidance.facts import parse_date
 
-FR_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-             "septembre", "octobre", "novembre", "décembre")
-EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
+FR_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 NBSP = "\u00a0"  # French typography: 30 000 €, never split across lines
 
 
@@ -45,8 +69,9 @@ class Prescription:
     deadline: dt.date | None
 
 
-def penalty(offence: Mapping[str, Any], facts: Mapping[str, Any], named: Mapping[str, Any]
-            ) -> Penalty:
+def penalty(
+    offence: Mapping[str, Any], facts: Mapping[str, Any], named: Mapping[str, Any]
+) -> Penalty:
     """The penalty: the base, or the first variant that holds; then the highest tier reached.
 
     A tier is reached when at least `count` of the listed circumstances hold (for harassment:
@@ -66,8 +91,9 @@ def penalty(offence: Mapping[str, Any], facts: Mapping[str, Any], named: Mapping
     return Penalty(amount["prison_years"], amount["fine_eur"], counted, label)
 
 
-def prescription(offence: Mapping[str, Any], facts: Mapping[str, Any],
-                 named: Mapping[str, Any]) -> Prescription:
+def prescription(
+    offence: Mapping[str, Any], facts: Mapping[str, Any], named: Mapping[str, Any]
+) -> Prescription:
     """The time limit, with its end date when it runs from the first message and we know it.
 
     Harassment is an habitual offence: its delay probably runs from the last act, which we do
@@ -81,8 +107,9 @@ def prescription(offence: Mapping[str, Any], facts: Mapping[str, Any],
     deadline = None
     if spec["runs_from"] == "first_seen" and facts.get("first_seen"):
         deadline = add_delay(parse_date(facts["first_seen"]), spec["delay"])
-    return Prescription(spec["delay"], spec["runs_from"], spec["text"], spec["confidence"],
-                        deadline)
+    return Prescription(
+        spec["delay"], spec["runs_from"], spec["text"], spec["confidence"], deadline
+    )
 
 
 def add_delay(start: dt.date, delay: Mapping[str, int]) -> dt.date:
@@ -95,6 +122,7 @@ def add_delay(start: dt.date, delay: Mapping[str, int]) -> dt.date:
 
 
 # --- Plain words -----------------------------------------------------------------------------
+
 
 def format_date(day: dt.date, lang: str) -> str:
     """1er janvier 2027 / 1 January 2027."""

@@ -19,13 +19,47 @@ from guidance.model import CONFIDENCE, LANGS, PLAN, WHEN, Content
 
 QUESTION_KINDS = {"single": "one", "multiple": "many", "date": "date"}  # kind → fact kind
 QUESTION_KEYS = {"id", "kind", "fact", "text", "hint", "skippable", "choices", "variants", "next"}
-STEP_KEYS = {"id", "when", "if", "title", "text", "variants", "extras", "resources",
-             "resources_per_value", "deadline"}
+STEP_KEYS = {
+    "id",
+    "when",
+    "if",
+    "title",
+    "text",
+    "variants",
+    "extras",
+    "resources",
+    "resources_per_value",
+    "deadline",
+}
 URGENT_KEYS = {"id", "if", "title", "text", "resources"}
-RESOURCE_KEYS = {"id", "name", "phone", "sms", "url", "email", "hours", "what", "note",
-                 "source", "checked", "confidence", "footer"}
-OFFENCE_KEYS = {"id", "article", "title", "what", "if", "note", "penalty", "prescription",
-                "source", "checked", "confidence"}
+RESOURCE_KEYS = {
+    "id",
+    "name",
+    "phone",
+    "sms",
+    "url",
+    "email",
+    "hours",
+    "what",
+    "note",
+    "source",
+    "checked",
+    "confidence",
+    "footer",
+}
+OFFENCE_KEYS = {
+    "id",
+    "article",
+    "title",
+    "what",
+    "if",
+    "note",
+    "penalty",
+    "prescription",
+    "source",
+    "checked",
+    "confidence",
+}
 RUNS_FROM = ("first_seen", "last_act", "majority")
 DEADLINE_TEXTS = ("upcoming", "close", "passed", "no_date")
 DEADLINE_PLACEHOLDERS = {"deadline", "days_left"}
@@ -48,6 +82,7 @@ def validate(content: Content) -> list[str]:
 
 # --- Shared checks ---------------------------------------------------------------------------
 
+
 def text_problems(value: Any, where: str, *, optional: bool = False) -> list[str]:
     """A text must be {fr, en} with both languages written."""
     if value is None and optional:
@@ -63,8 +98,14 @@ def text_problems(value: Any, where: str, *, optional: bool = False) -> list[str
     return found
 
 
-def _condition(content: Content, entry: Mapping[str, Any], where: str, key: str = "if",
-               *, required: bool = True) -> list[str]:
+def _condition(
+    content: Content,
+    entry: Mapping[str, Any],
+    where: str,
+    key: str = "if",
+    *,
+    required: bool = True,
+) -> list[str]:
     if key not in entry:
         return [f"{where}: `{key}` (a condition) is missing"] if required else []
     return conditions.problems(entry[key], content.conditions, f"{where} › {key}")
@@ -102,6 +143,7 @@ def _checked(entry: Mapping[str, Any], where: str) -> list[str]:
 
 # --- Named conditions ------------------------------------------------------------------------
 
+
 def _named_condition_problems(content: Content) -> list[str]:
     found = []
     for name, condition in content.conditions.items():
@@ -112,6 +154,7 @@ def _named_condition_problems(content: Content) -> list[str]:
 
 
 # --- Questions -------------------------------------------------------------------------------
+
 
 def _question_problems(content: Content) -> list[str]:
     found = _ids(content.questions, "flow › questions")
@@ -237,6 +280,7 @@ def _facts_set_by(question: Mapping[str, Any]) -> list[str]:
 
 # --- The graph -------------------------------------------------------------------------------
 
+
 def next_rules(question: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The `next` of a question as a list of rules; a plain id is the default rule."""
     value = question.get("next")
@@ -260,9 +304,7 @@ def _graph_problems(content: Content) -> list[str]:
     found = []
     for qid, question in questions.items():
         found += _next_problems(content, question, f"question {qid}")
-    graph = {
-        qid: [t for t in targets if t in questions] for qid, targets in edges(content).items()
-    }
+    graph = {qid: [t for t in targets if t in questions] for qid, targets in edges(content).items()}
     reachable = _reachable(content.first, graph)
     found += [
         f"question {qid}: unreachable from the first question {content.first!r}"
@@ -316,7 +358,7 @@ def _cycle_problems(graph: Mapping[str, list[str]]) -> list[str]:
         trail = [*trail, node]
         for target in graph.get(node, []):
             if state.get(target) == "open":
-                loop = [*trail[trail.index(target):], target]
+                loop = [*trail[trail.index(target) :], target]
                 found.append(f"flow: cycle {' → '.join(loop)}")
             elif target not in state:
                 visit(target, trail)
@@ -353,6 +395,7 @@ def _routing_fact_problems(content: Content, graph: Mapping[str, list[str]]) -> 
 
 # --- Messages --------------------------------------------------------------------------------
 
+
 def _message_problems(content: Content) -> list[str]:
     return [
         problem
@@ -362,6 +405,7 @@ def _message_problems(content: Content) -> list[str]:
 
 
 # --- Steps -----------------------------------------------------------------------------------
+
 
 def _step_problems(content: Content) -> list[str]:
     found = _ids([*content.urgent, *content.steps], "steps (urgent and steps)")
@@ -479,6 +523,7 @@ def _placeholder_problems(text: str, where: str) -> list[str]:
 
 # --- Resources -------------------------------------------------------------------------------
 
+
 def _resource_problems(content: Content) -> list[str]:
     found = _ids(content.resources, "resources")
     for resource in content.resource_by_id.values():
@@ -500,6 +545,7 @@ def _resource_problems(content: Content) -> list[str]:
 
 
 # --- Offences --------------------------------------------------------------------------------
+
 
 def _offence_problems(content: Content) -> list[str]:
     found = _ids(content.offences, "offences")
@@ -560,7 +606,8 @@ def _amount_problems(value: Any, where: str, extra: set[str] | None = None) -> l
         if key not in value:
             found.append(f"{where}: `{key}` is missing (null when the law gives none)")
         elif value[key] is not None and (
-            isinstance(value[key], bool) or not isinstance(value[key], int | float)
+            isinstance(value[key], bool)
+            or not isinstance(value[key], int | float)
             or value[key] < 0
         ):
             found.append(f"{where}: `{key}` must be a number, or null")

@@ -42,6 +42,7 @@ FACTS = "guidance_facts"
 
 # --- Pages -----------------------------------------------------------------------------------
 
+
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     """POST starts afresh (optionally as a witness, a parent…); GET resumes where we were."""
@@ -80,7 +81,10 @@ def question(request: HttpRequest, question_id: str) -> HttpResponse:
     if request.method == "POST":
         return _save_answer(request, question_id, answers, change)
     return _show_question(
-        request, question_id, answers, change,
+        request,
+        question_id,
+        answers,
+        change,
         session_ended=ended or (is_first and request.GET.get("expired") == "1"),
     )
 
@@ -98,13 +102,17 @@ def urgent(request: HttpRequest) -> HttpResponse:
     block = _with_dates(engine.build_urgent(engine.facts_from_answers(answers), _lang()))
     if not block["urgent"]:
         return redirect(_step_url(_after(request, answers, danger_question, change), change))
-    return _render_step(request, "guidance/urgent.html", {
-        "page_title": _("Get help now"),
-        "urgent_items": _with_resources(block["urgent"], block["resources"]),
-        "back_url": _question_url(danger_question, change),
-        "continue_url": _step_url(_after(request, answers, danger_question, change), change),
-        "session_minutes": settings.SESSION_COOKIE_AGE // 60,
-    })
+    return _render_step(
+        request,
+        "guidance/urgent.html",
+        {
+            "page_title": _("Get help now"),
+            "urgent_items": _with_resources(block["urgent"], block["resources"]),
+            "back_url": _question_url(danger_question, change),
+            "continue_url": _step_url(_after(request, answers, danger_question, change), change),
+            "session_minutes": settings.SESSION_COOKIE_AGE // 60,
+        },
+    )
 
 
 @require_safe
@@ -115,11 +123,15 @@ def summary(request: HttpRequest) -> HttpResponse:
         return answers
     lang = _lang()
     path = engine.path(answers)
-    return _render_step(request, "guidance/summary.html", {
-        "page_title": _("Check your answers"),
-        "rows": [_summary_row(qid, answers, lang) for qid in path],
-        "back_url": _question_url(path[-1]),
-    })
+    return _render_step(
+        request,
+        "guidance/summary.html",
+        {
+            "page_title": _("Check your answers"),
+            "rows": [_summary_row(qid, answers, lang) for qid in path],
+            "back_url": _question_url(path[-1]),
+        },
+    )
 
 
 @require_safe
@@ -152,16 +164,22 @@ def plan_pdf(request: HttpRequest) -> HttpResponse:
 
 # --- Saving an answer ------------------------------------------------------------------------
 
-def _save_answer(request: HttpRequest, question_id: str, answers: dict[str, Any],
-                 change: bool) -> HttpResponse:
+
+def _save_answer(
+    request: HttpRequest, question_id: str, answers: dict[str, Any], change: bool
+) -> HttpResponse:
     # "Skip" ignores what was ticked: the question is left unanswered (or "none of these").
     raw = [] if request.POST.get("skip") else request.POST.getlist(question_id)
     try:
         value = engine.parse_answer(question_id, raw, today=timezone.localdate())
     except engine.AnswerError as error:
         return _show_question(
-            request, question_id, answers, change,
-            error=error.message(engine.content(), _lang()), typed=raw,
+            request,
+            question_id,
+            answers,
+            change,
+            error=error.message(engine.content(), _lang()),
+            typed=raw,
         )
     answers[question_id] = value
     preset = [qid for qid in request.session.get(PRESET, []) if qid != question_id]
@@ -170,15 +188,17 @@ def _save_answer(request: HttpRequest, question_id: str, answers: dict[str, Any]
     # Saving the same answer twice changes nothing: a double submit is harmless.
     request.session[ANSWERS] = answers
     request.session[PRESET] = preset
-    if question_id == _question_for_fact("danger") and engine.build_urgent(
-        engine.facts_from_answers(answers)
-    )["urgent"]:
+    if (
+        question_id == _question_for_fact("danger")
+        and engine.build_urgent(engine.facts_from_answers(answers))["urgent"]
+    ):
         return _see_other(_urgent_url(change))
     return _see_other(_step_url(_after(request, answers, question_id, change), change))
 
 
-def _after(request: HttpRequest, answers: dict[str, Any], question_id: str,
-           change: bool) -> str | None:
+def _after(
+    request: HttpRequest, answers: dict[str, Any], question_id: str, change: bool
+) -> str | None:
     """The question to show after `question_id` (None: the summary).
 
     Changing an answer from the summary asks only what the change makes necessary. Otherwise
@@ -190,15 +210,23 @@ def _after(request: HttpRequest, answers: dict[str, Any], question_id: str,
     preset = request.session.get(PRESET, [])
     sequence = [*engine.path(answers), engine.next_question(answers)]
     return next(
-        (qid for qid in sequence[sequence.index(question_id) + 1:] if qid not in preset), None
+        (qid for qid in sequence[sequence.index(question_id) + 1 :] if qid not in preset), None
     )
 
 
 # --- Showing a question ----------------------------------------------------------------------
 
-def _show_question(request: HttpRequest, question_id: str, answers: dict[str, Any],
-                   change: bool, *, error: str | None = None, typed: list[str] | None = None,
-                   session_ended: bool = False) -> HttpResponse:
+
+def _show_question(
+    request: HttpRequest,
+    question_id: str,
+    answers: dict[str, Any],
+    change: bool,
+    *,
+    error: str | None = None,
+    typed: list[str] | None = None,
+    session_ended: bool = False,
+) -> HttpResponse:
     lang = _lang()
     shown = engine.render_question(question_id, lang, answers)
     values = typed if typed is not None else engine.answer_to_raw(shown["answer"])
@@ -206,13 +234,13 @@ def _show_question(request: HttpRequest, question_id: str, answers: dict[str, An
     path = engine.path(answers)
     earlier = path[: path.index(question_id)] if question_id in path else path
     context = {
-        "page_title": _("Error: %(question)s") % {"question": shown["text"]} if error
+        "page_title": _("Error: %(question)s") % {"question": shown["text"]}
+        if error
         else shown["text"],
         "question": shown,
         "control": "checkbox" if shown["kind"] == "multiple" else "radio",
         "choices": [
-            {**choice, "input_id": f"{question_id}-{number}",
-             "checked": choice["value"] in values}
+            {**choice, "input_id": f"{question_id}-{number}", "checked": choice["value"] in values}
             for number, choice in enumerate(shown["choices"], start=1)
         ],
         "date_text": date_text,
@@ -272,6 +300,7 @@ def _summary_row(question_id: str, answers: dict[str, Any], lang: str) -> dict[s
 
 # --- The plan --------------------------------------------------------------------------------
 
+
 def _finished_answers(request: HttpRequest) -> dict[str, Any] | HttpResponse:
     """The answers of a finished questionnaire, or where to go to finish it."""
     if _session_ended(request):
@@ -290,7 +319,8 @@ def _plan_context(request: HttpRequest, answers: dict[str, Any]) -> dict[str, An
     plan = _with_dates(engine.build_plan(facts, _lang(), today=today))
     resources = {resource["id"]: resource for resource in plan["resources"]}
     platform_help = [
-        resources[rid] for rid in (f"report_{p}" for p in facts.get("platforms", []))
+        resources[rid]
+        for rid in (f"report_{p}" for p in facts.get("platforms", []))
         if rid in resources
     ]
     headings = {"now": _("Do now"), "soon": _("Soon"), "later": _("Later")}
@@ -317,6 +347,7 @@ def _plan_context(request: HttpRequest, answers: dict[str, Any]) -> dict[str, An
 
 def _with_dates(plan: dict[str, Any]) -> dict[str, Any]:
     """The plan with its ISO dates as dates, for the templates' localised `date` filter."""
+
     def dated(entry: dict[str, Any]) -> dict[str, Any]:
         return {
             **entry,
@@ -330,8 +361,9 @@ def _with_dates(plan: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _with_resources(items: list[dict[str, Any]], resources: list[dict[str, Any]]
-                    ) -> list[dict[str, Any]]:
+def _with_resources(
+    items: list[dict[str, Any]], resources: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """The items with their resource ids replaced by the resources themselves."""
     by_id = {resource["id"]: resource for resource in resources}
     return [
@@ -342,8 +374,10 @@ def _with_resources(items: list[dict[str, Any]], resources: list[dict[str, Any]]
 
 # --- Small helpers ---------------------------------------------------------------------------
 
-def _render_step(request: HttpRequest, template: str, context: dict[str, Any], *,
-                 push: bool = True) -> HttpResponse:
+
+def _render_step(
+    request: HttpRequest, template: str, context: dict[str, Any], *, push: bool = True
+) -> HttpResponse:
     """The whole page, or for htmx only its #step region, with the URL to push (or none)."""
     if not request.htmx:
         return render(request, template, context)
@@ -360,9 +394,7 @@ def _answers(request: HttpRequest) -> dict[str, Any]:
 def _session_ended(request: HttpRequest) -> bool:
     """The browser sent a session cookie the server no longer knows: the session expired."""
     request.session.get(ANSWERS)  # loads the session; an unknown key is then forgotten
-    return (
-        settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.session_key is None
-    )
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.session_key is None
 
 
 def _restart() -> HttpResponse:

@@ -110,7 +110,7 @@ def _facts(dossier: DossierExport) -> str:
 
 
 def _article(article: str) -> str:
-    """"art. 222-33-2-2" for a code article; a law reference ("Loi du 29 juillet 1881, …") as is."""
+    """The article as cited: "art. 222-33-2-2" for a code article; a law as it is written."""
     return f"art. {article}" if article[:1].isdigit() else article
 
 
@@ -196,8 +196,7 @@ def compose_letter(dossier: DossierExport, today: dt.date | None = None) -> str:
     if dossier.offences:
         subject += " (" + ", ".join(_article(o.article) for o in dossier.offences[:4]) + ")"
     partie_civile = (
-        "Je déclare me constituer partie civile et demande réparation de l'entier préjudice "
-        "subi."
+        "Je déclare me constituer partie civile et demande réparation de l'entier préjudice subi."
         if complaint.partie_civile
         else "Je me réserve le droit de me constituer partie civile."
     )

@@ -44,9 +44,10 @@ class Harm:
     costs: str = ""
 
     def is_empty(self) -> bool:
-        return not any(
-            [self.health, self.school_or_work, self.sleep, self.social_life, self.costs]
-        ) and not self.medical_certificate
+        return (
+            not any([self.health, self.school_or_work, self.sleep, self.social_life, self.costs])
+            and not self.medical_certificate
+        )
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,6 @@ def test_french_typography_spares_urls_and_times():
     assert typography("Voir : https://x.fr à 14:30 !") == "Voir\u202f: https://x.fr à 14:30\u202f!"
 
 
-
 def test_offences_are_cited_as_articles_or_laws():
     offences = (
         Offence("222-33-2-2", "Harcèlement moral", 3, 45000),

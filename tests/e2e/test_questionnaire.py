@@ -39,6 +39,7 @@ def _checked(page, label: str):
 
 # --- Walks --------------------------------------------------------------------------------
 
+
 def _victim_walk_to_the_age_question(page) -> None:
     page.get_by_role("button", name="Commencer", exact=True).click()
     _on(page, "/questionnaire/danger/", "Quelqu’un est-il en danger en ce moment ?")
@@ -139,8 +140,11 @@ def test_a_witness_starts_from_the_home_page_and_is_asked_about_the_person(page)
     _answer(p)
     _on(p, "/questionnaire/still_online/", "Les messages sont-ils encore en ligne ?")
     _answer(p, "Oui")
-    _on(p, "/questionnaire/several_authors/",
-        "Combien de personnes s’en prennent à la personne visée ?")
+    _on(
+        p,
+        "/questionnaire/several_authors/",
+        "Combien de personnes s’en prennent à la personne visée ?",
+    )
     _answer(p, "Je ne sais pas")
     _on(p, "/questionnaire/author_relation/", "Qui fait ça ?")
     _answer(p, "Un inconnu, ou juste un pseudo")
@@ -183,15 +187,17 @@ def test_a_parent_in_danger_sees_whom_to_call_first_then_goes_on(page):
     _answer(p, "Je ne sais pas")
     _on(p, "/questionnaire/still_online/", "Les messages sont-ils encore en ligne ?")
     _answer(p, "Je ne sais pas")
-    _on(p, "/questionnaire/several_authors/",
-        "Combien de personnes s’en prennent à votre enfant ?")
+    _on(p, "/questionnaire/several_authors/", "Combien de personnes s’en prennent à votre enfant ?")
     _answer(p, "Une seule")
     _on(p, "/questionnaire/author_relation/", "Qui fait ça ?")
     _answer(p, "Un inconnu, ou juste un pseudo")
     _on(p, "/questionnaire/first_seen/", "Quand le premier message est-il apparu ?")
     _answer(p, button="Je ne connais pas la date")
-    _on(p, "/questionnaire/health_impact/",
-        "Est-ce que ça fait du mal à votre enfant au quotidien ?")
+    _on(
+        p,
+        "/questionnaire/health_impact/",
+        "Est-ce que ça fait du mal à votre enfant au quotidien ?",
+    )
     _answer(p, "Oui, un peu ou beaucoup")
     _on(p, "/questionnaire/vos-reponses/", "Vérifiez vos réponses")
     p.get_by_role("link", name="Voir mon plan d’action").click()
@@ -204,9 +210,16 @@ def test_a_parent_in_danger_sees_whom_to_call_first_then_goes_on(page):
 # --- Pages set up straight in the session ---------------------------------------------------
 
 VICTIM = {
-    "danger": "none", "role": "victim", "victim_age": "15_17", "acts": ["insults"],
-    "discrimination": [], "platforms": ["instagram"], "visibility": "private",
-    "several_authors": "no", "author_relation": "classmate", "first_seen": RECENTLY,
+    "danger": "none",
+    "role": "victim",
+    "victim_age": "15_17",
+    "acts": ["insults"],
+    "discrimination": [],
+    "platforms": ["instagram"],
+    "visibility": "private",
+    "several_authors": "no",
+    "author_relation": "classmate",
+    "first_seen": RECENTLY,
     "health_impact": "some",
 }
 
@@ -308,6 +321,7 @@ def test_a_date_typed_the_french_way_in_a_browser_without_date_field_is_understo
 
 
 # --- Every kind of page: axe-core, the phone width, the console ---------------------------
+
 
 def _before(question_id: str) -> dict:
     keys = list(VICTIM)

@@ -19,7 +19,12 @@ PROJECT = Path(__file__).resolve().parents[2]
 def manage(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "guidance", *args],
-        cwd=PROJECT, input=stdin, capture_output=True, text=True, timeout=60, check=False,
+        cwd=PROJECT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -74,8 +79,9 @@ def test_check_exits_1_listing_the_problems_of_broken_content(tmp_path):
     broken = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, broken, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     flow = broken / "flow.yaml"
-    flow.write_text(flow.read_text(encoding="utf-8").replace("next: role", "next: rôle"),
-                    encoding="utf-8")
+    flow.write_text(
+        flow.read_text(encoding="utf-8").replace("next: role", "next: rôle"), encoding="utf-8"
+    )
     with pytest.raises(CommandError) as error:
         call_command("guidance", "check", "--dir", str(broken))
     assert error.value.returncode == 1

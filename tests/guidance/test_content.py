@@ -24,7 +24,10 @@ SMALL = {
         "messages": {code: text(code) for code in MESSAGE_CODES},
         "questions": [
             {
-                "id": "role", "kind": "single", "fact": "role", "skippable": False,
+                "id": "role",
+                "kind": "single",
+                "fact": "role",
+                "skippable": False,
                 "text": text("Qui êtes-vous ?"),
                 "choices": [
                     {"value": "victim", "label": text("Moi")},
@@ -33,7 +36,10 @@ SMALL = {
                 "next": [{"if": {"role": "witness"}, "goto": "plan"}, {"goto": "age"}],
             },
             {
-                "id": "age", "kind": "single", "fact": "victim_age", "skippable": True,
+                "id": "age",
+                "kind": "single",
+                "fact": "victim_age",
+                "skippable": True,
                 "text": text("Quel âge avez-vous ?"),
                 "choices": [{"value": "adult", "label": text("18 ans ou plus")}],
                 "next": "plan",
@@ -45,16 +51,26 @@ SMALL = {
         "urgent": [],
         "steps": [
             {
-                "id": "keep_evidence", "when": "now", "if": {"is": "minor"},
-                "title": text("Preuves"), "text": text("Gardez tout."), "resources": ["3018"],
+                "id": "keep_evidence",
+                "when": "now",
+                "if": {"is": "minor"},
+                "title": text("Preuves"),
+                "text": text("Gardez tout."),
+                "resources": ["3018"],
             },
         ],
     },
     "resources": [
         {
-            "id": "3018", "name": text("3018"), "phone": "3018", "url": "https://www.3018.fr/",
-            "hours": None, "what": text("Aide"), "source": "legal-fr.md [28]",
-            "checked": dt.date(2026, 11, 21), "confidence": "verified",
+            "id": "3018",
+            "name": text("3018"),
+            "phone": "3018",
+            "url": "https://www.3018.fr/",
+            "hours": None,
+            "what": text("Aide"),
+            "source": "legal-fr.md [28]",
+            "checked": dt.date(2026, 11, 21),
+            "confidence": "verified",
         },
     ],
     "offences": [],
@@ -88,9 +104,14 @@ def test_a_target_that_does_not_exist_is_caught():
 
 def test_a_question_nobody_can_reach_is_caught():
     def orphan(raw):
-        questions(raw).append({**copy.deepcopy(questions(raw)[1]), "id": "orphan",
-                               "fact": "danger", "choices": [
-                                   {"value": "none", "label": text("Non")}]})
+        questions(raw).append(
+            {
+                **copy.deepcopy(questions(raw)[1]),
+                "id": "orphan",
+                "fact": "danger",
+                "choices": [{"value": "none", "label": text("Non")}],
+            }
+        )
 
     assert any("question orphan: unreachable" in p for p in problems_after(orphan))
 
@@ -140,7 +161,9 @@ def test_a_missing_resource_is_caught():
 def test_a_missing_offence_is_caught():
     def missing(raw):
         raw["steps"]["steps"][0]["deadline"] = {
-            "offence": "999-99", "close_days": 30, "when_close": "now",
+            "offence": "999-99",
+            "close_days": 30,
+            "when_close": "now",
             **{name: text("{deadline}") for name in ("upcoming", "close", "passed", "no_date")},
         }
 
@@ -153,8 +176,9 @@ def test_a_rule_testing_a_fact_not_yet_asked_is_caught():
     def too_early(raw):
         questions(raw)[0]["next"][0]["if"] = {"victim_age": "adult"}
 
-    assert any("tests 'victim_age', which no earlier question sets" in p
-               for p in problems_after(too_early))
+    assert any(
+        "tests 'victim_age', which no earlier question sets" in p for p in problems_after(too_early)
+    )
 
 
 def test_an_unverified_phone_number_without_a_note_is_caught():
@@ -168,8 +192,9 @@ def test_an_unverified_phone_number_without_a_note_is_caught():
 
 def test_a_broken_file_stops_the_loading_with_its_problems(tmp_path):
     for name in ("flow", "conditions", "steps", "resources", "offences"):
-        (tmp_path / f"{name}.yaml").write_text("[]\n" if name in ("resources", "offences")
-                                               else "{}\n", encoding="utf-8")
+        (tmp_path / f"{name}.yaml").write_text(
+            "[]\n" if name in ("resources", "offences") else "{}\n", encoding="utf-8"
+        )
     with pytest.raises(engine.ContentError) as error:
         engine.load(tmp_path)
     assert "flow: the first question None does not exist" in error.value.problems
@@ -185,6 +210,7 @@ def test_the_site_refuses_to_start_with_broken_content(monkeypatch):
 
 
 # --- Content quality ---------------------------------------------------------------------------
+
 
 def sentences(words: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.?!:])\s+", words) if s]
@@ -226,5 +252,14 @@ def test_the_footer_still_lists_the_emergency_contacts_in_order():
     contacts = footer_contacts("en")
     assert [contact["id"] for contact in contacts] == ["17", "112", "114", "3114", "3018"]
     assert contacts[0]["name"] == "Police emergency"
-    assert {"id", "name", "phone", "url", "hours", "what", "source", "checked",
-            "confidence"} <= set(contacts[0])
+    assert {
+        "id",
+        "name",
+        "phone",
+        "url",
+        "hours",
+        "what",
+        "source",
+        "checked",
+        "confidence",
+    } <= set(contacts[0])

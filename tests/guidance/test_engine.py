@@ -11,9 +11,21 @@ from guidance.flow import questions_in
 
 TODAY = dt.date(2026, 11, 21)
 EVERYTHING = [
-    "insults", "threats", "death_threats", "rumours", "defamation", "hacking", "impersonation",
-    "hostile_group", "humiliating_media", "intimate_images", "sexual_solicitation", "sextortion",
-    "doxxing", "orders_in_name", "message_flood",
+    "insults",
+    "threats",
+    "death_threats",
+    "rumours",
+    "defamation",
+    "hacking",
+    "impersonation",
+    "hostile_group",
+    "humiliating_media",
+    "intimate_images",
+    "sexual_solicitation",
+    "sextortion",
+    "doxxing",
+    "orders_in_name",
+    "message_flood",
 ]
 
 
@@ -36,10 +48,15 @@ def resource_ids(plan: dict) -> set[str]:
 
 # --- Routing: what applies, and nothing that does not ---------------------------------------
 
+
 def test_an_adult_victim_is_not_sent_to_child_protection_lines():
     plan = plan_for(
-        role="victim", victim_age="adult", danger="physical", acts=EVERYTHING,
-        author_relation="classmate", platforms=["instagram"],
+        role="victim",
+        victim_age="adult",
+        danger="physical",
+        acts=EVERYTHING,
+        author_relation="classmate",
+        platforms=["instagram"],
     )
     assert not {"119", "3020"} & resource_ids(plan)
     assert "minor_complaint" not in step_ids(plan)
@@ -48,7 +65,9 @@ def test_an_adult_victim_is_not_sent_to_child_protection_lines():
 
 def test_private_messages_are_not_sent_to_pharos():
     plan = plan_for(
-        role="victim", visibility="private", acts=["death_threats", "doxxing"],
+        role="victim",
+        visibility="private",
+        acts=["death_threats", "doxxing"],
         discrimination=["racist"],
     )
     assert "report_pharos" not in step_ids(plan)
@@ -120,7 +139,9 @@ def test_a_parent_of_a_minor_is_told_how_to_file_a_complaint_for_their_child():
 def test_each_chosen_platform_gets_its_reporting_help():
     plan = plan_for(role="victim", acts=["insults"], platforms=["tiktok", "discord", "sms"])
     assert step(plan, "report_platform")["resources"][:3] == [
-        "report_tiktok", "report_discord", "report_sms",
+        "report_tiktok",
+        "report_discord",
+        "report_sms",
     ]
     assert "report_instagram" not in resource_ids(plan)
 
@@ -128,7 +149,10 @@ def test_each_chosen_platform_gets_its_reporting_help():
 def test_discriminatory_attacks_lead_to_the_matching_associations():
     plan = plan_for(role="victim", acts=["insults"], discrimination=["sexist", "antisemitic"])
     assert step(plan, "association_support")["resources"] == [
-        "stop_fisha", "licra", "crif", "point_de_contact",
+        "stop_fisha",
+        "licra",
+        "crif",
+        "point_de_contact",
     ]
 
 
@@ -176,17 +200,33 @@ def test_the_plan_is_in_english_when_asked():
 
 
 def test_the_plan_has_the_promised_keys():
-    plan = plan_for(role="victim", victim_age="adult", acts=["threats"], platforms=["x"],
-                    first_seen="2026-10-01", danger="physical")
+    plan = plan_for(
+        role="victim",
+        victim_age="adult",
+        acts=["threats"],
+        platforms=["x"],
+        first_seen="2026-10-01",
+        danger="physical",
+    )
     assert set(plan) == {"lang", "urgent", "steps", "resources", "offences"}
     assert {"id", "title", "text", "resources"} <= set(plan["urgent"][0])
     assert {"id", "when", "title", "text", "resources"} <= set(plan["steps"][0])
     assert {"id", "name", "phone", "url", "hours", "what"} <= set(plan["resources"][0])
-    assert {"id", "article", "title", "prison_years", "fine_eur", "prescription", "deadline",
-            "source", "checked"} <= set(plan["offences"][0])
+    assert {
+        "id",
+        "article",
+        "title",
+        "prison_years",
+        "fine_eur",
+        "prescription",
+        "deadline",
+        "source",
+        "checked",
+    } <= set(plan["offences"][0])
 
 
 # --- Facts ------------------------------------------------------------------------------------
+
 
 def test_facts_need_a_role():
     with pytest.raises(FactsError) as error:
@@ -209,6 +249,7 @@ def test_an_unknown_fact_is_refused():
 
 # --- The questionnaire -----------------------------------------------------------------------
 
+
 def test_danger_is_asked_first_then_who_you_are():
     assert engine.first_question() == "danger"
     assert engine.next_question({}) == "danger"
@@ -223,9 +264,16 @@ def test_an_adult_is_asked_about_a_public_role_and_a_minor_is_not():
 
 def test_a_witness_reaches_the_plan_without_health_questions():
     answers = {
-        "danger": "none", "role": "witness", "victim_age": "15_17", "acts": ["rumours"],
-        "discrimination": [], "platforms": ["instagram"], "visibility": "public",
-        "still_online": "yes", "several_authors": "yes", "author_relation": "classmate",
+        "danger": "none",
+        "role": "witness",
+        "victim_age": "15_17",
+        "acts": ["rumours"],
+        "discrimination": [],
+        "platforms": ["instagram"],
+        "visibility": "public",
+        "still_online": "yes",
+        "several_authors": "yes",
+        "author_relation": "classmate",
         "first_seen": None,
     }
     assert engine.next_question(answers) is None
@@ -234,7 +282,8 @@ def test_a_witness_reaches_the_plan_without_health_questions():
 
 def test_a_teenager_reaches_the_plan_in_at_most_12_questions():
     teen_paths = [
-        path for path in engine.all_paths(TODAY)
+        path
+        for path in engine.all_paths(TODAY)
         if dict(path)["victim_age"] in ("under_15", "15_17")
     ]
     assert teen_paths
@@ -243,12 +292,19 @@ def test_a_teenager_reaches_the_plan_in_at_most_12_questions():
 
 def test_changing_an_answer_drops_the_follow_ups_that_no_longer_apply():
     answers = {
-        "danger": "none", "role": "victim", "victim_age": "adult",
-        "victim_public_role": "journalist", "acts": ["insults"], "discrimination": ["racist"],
+        "danger": "none",
+        "role": "victim",
+        "victim_age": "adult",
+        "victim_public_role": "journalist",
+        "acts": ["insults"],
+        "discrimination": ["racist"],
     }
     changed = {**answers, "victim_age": "15_17", "acts": ["hacking"]}
     assert engine.prune(changed) == {
-        "danger": "none", "role": "victim", "victim_age": "15_17", "acts": ["hacking"],
+        "danger": "none",
+        "role": "victim",
+        "victim_age": "15_17",
+        "acts": ["hacking"],
     }
     assert engine.next_question(changed) == "platforms"
     assert "victim_public_role" not in engine.facts_from_answers(changed)
@@ -264,9 +320,17 @@ def test_an_answer_that_no_longer_fits_the_question_is_asked_again():
 
 
 def test_who_did_it_also_says_whether_the_author_is_known():
-    answers = {"danger": "none", "role": "victim", "victim_age": "adult",
-               "victim_public_role": None, "acts": [], "platforms": [], "visibility": "private",
-               "several_authors": "no", "author_relation": "stranger"}
+    answers = {
+        "danger": "none",
+        "role": "victim",
+        "victim_age": "adult",
+        "victim_public_role": None,
+        "acts": [],
+        "platforms": [],
+        "visibility": "private",
+        "several_authors": "no",
+        "author_relation": "stranger",
+    }
     assert engine.facts_from_answers(answers)["author"] == "unknown"
 
 
@@ -312,7 +376,8 @@ def test_a_single_question_takes_one_answer_only():
 def test_ticking_nothing_in_a_multiple_question_means_none_of_these():
     assert engine.parse_answer("acts", []) == []
     assert engine.parse_answer("acts", ["threats", "insults", "threats"]) == [
-        "insults", "threats",
+        "insults",
+        "threats",
     ]
 
 
@@ -325,11 +390,14 @@ def test_a_skipped_date_is_no_date():
     assert engine.parse_answer("first_seen", [""], today=TODAY) is None
 
 
-@pytest.mark.parametrize(("raw", "code"), [
-    ("2026-11-22", "future_date"),
-    ("2026-02-30", "invalid_date"),
-    ("hier", "invalid_date"),
-])
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("2026-11-22", "future_date"),
+        ("2026-02-30", "invalid_date"),
+        ("hier", "invalid_date"),
+    ],
+)
 def test_a_wrong_date_is_refused(raw, code):
     with pytest.raises(engine.AnswerError) as error:
         engine.parse_answer("first_seen", [raw], today=TODAY)

@@ -27,6 +27,7 @@ def _checked_values(response, question_id: str) -> set[str]:
 
 # --- Starting -----------------------------------------------------------------------------
 
+
 def test_the_home_page_has_a_start_button_posting_to_the_questionnaire(client, db):
     html = _html(client.get("/"))
     assert 'action="/questionnaire/"' in html
@@ -78,6 +79,7 @@ def test_the_home_page_offers_to_resume_only_when_there_are_answers(questionnair
 
 # --- One question per page --------------------------------------------------------------
 
+
 def test_a_single_choice_question_is_a_fieldset_whose_legend_is_the_heading(questionnaire):
     questionnaire.start()
     html = _html(questionnaire.client.get("/questionnaire/danger/"))
@@ -87,13 +89,19 @@ def test_a_single_choice_question_is_a_fieldset_whose_legend_is_the_heading(ques
         html,
     )
     assert html.count('type="radio"') == 4
-    assert html.count("<label for=\"danger-") == 4
+    assert html.count('<label for="danger-') == 4
     assert "Je ne sais pas" in html
 
 
 def test_a_multiple_choice_question_uses_checkboxes_and_can_be_skipped(questionnaire):
-    questionnaire.answer_all([("danger", "none"), ("role", "victim"), ("victim_age", "adult"),
-                              ("victim_public_role", "none")])
+    questionnaire.answer_all(
+        [
+            ("danger", "none"),
+            ("role", "victim"),
+            ("victim_age", "adult"),
+            ("victim_public_role", "none"),
+        ]
+    )
     html = _html(questionnaire.client.get("/questionnaire/acts/"))
     assert 'type="checkbox"' in html and 'type="radio"' not in html
     assert 'name="skip" value="1"' in html
@@ -105,8 +113,11 @@ def test_the_date_question_is_a_date_field_labelled_by_the_heading(questionnaire
     questionnaire.answer_all(victim_answers)
     html = _html(questionnaire.client.get("/questionnaire/first_seen/"))
     assert '<h1 class="question-heading" tabindex="-1"><label for="first_seen-input">' in html
-    assert re.search(r'<input class="date-input" id="first_seen-input" name="first_seen"\s+'
-                     r'type="date"', html)
+    assert re.search(
+        r'<input class="date-input" id="first_seen-input" name="first_seen"\s+'
+        r'type="date"',
+        html,
+    )
     assert ">Je ne connais pas la date</button>" in html
 
 
@@ -118,6 +129,7 @@ def test_pages_are_never_stored_by_the_browser(questionnaire):
 
 # --- Post, redirect, get; Back ------------------------------------------------------------
 
+
 def test_an_answer_is_saved_and_redirects_with_303_to_the_next_question(questionnaire):
     questionnaire.start()
     response = questionnaire.answer("danger", "none")
@@ -128,17 +140,19 @@ def test_an_answer_is_saved_and_redirects_with_303_to_the_next_question(question
 
 def test_coming_back_to_a_question_shows_the_answer_still_selected(questionnaire):
     questionnaire.answer_all([("danger", "none"), ("role", "guardian")])
-    assert _checked_values(questionnaire.client.get("/questionnaire/role/"), "role") == {
-        "guardian"
-    }
-    assert _checked_values(questionnaire.client.get("/questionnaire/danger/"), "danger") == {
-        "none"
-    }
+    assert _checked_values(questionnaire.client.get("/questionnaire/role/"), "role") == {"guardian"}
+    assert _checked_values(questionnaire.client.get("/questionnaire/danger/"), "danger") == {"none"}
 
 
 def test_coming_back_to_a_multiple_choice_question_shows_every_box_ticked(questionnaire):
-    questionnaire.answer_all([("danger", "none"), ("role", "victim"), ("victim_age", "15_17"),
-                              ("acts", ["insults", "hacking"])])
+    questionnaire.answer_all(
+        [
+            ("danger", "none"),
+            ("role", "victim"),
+            ("victim_age", "15_17"),
+            ("acts", ["insults", "hacking"]),
+        ]
+    )
     response = questionnaire.client.get("/questionnaire/acts/")
     assert _checked_values(response, "acts") == {"insults", "hacking"}
 
@@ -169,9 +183,11 @@ def test_a_double_submit_is_harmless(questionnaire):
 
 # --- Off the path, expired ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("question_id", ["health_impact", "first_seen", "no_such_question"])
-def test_a_question_not_on_the_path_redirects_to_the_right_next_question(questionnaire,
-                                                                         question_id):
+def test_a_question_not_on_the_path_redirects_to_the_right_next_question(
+    questionnaire, question_id
+):
     questionnaire.answer_all([("danger", "none")])
     response = questionnaire.client.get(f"/questionnaire/{question_id}/")
     assert response.status_code in (302, 303)
@@ -218,6 +234,7 @@ def test_a_first_visit_is_not_told_its_session_ended(client, db):
 
 
 # --- Invalid input ------------------------------------------------------------------------
+
 
 def test_no_choice_shows_the_question_again_with_the_error_announced(questionnaire):
     questionnaire.start()
@@ -271,8 +288,7 @@ def test_a_future_date_is_refused_and_kept(at_the_date):
 
 
 def test_a_date_typed_the_french_way_is_accepted(at_the_date):
-    response = at_the_date.client.post("/questionnaire/first_seen/",
-                                       {"first_seen": "05/03/2025"})
+    response = at_the_date.client.post("/questionnaire/first_seen/", {"first_seen": "05/03/2025"})
     assert response.status_code == 303
     assert at_the_date.session_answers()["first_seen"] == "2025-03-05"
     page = at_the_date.client.get("/questionnaire/first_seen/")
@@ -287,13 +303,15 @@ def test_not_knowing_the_date_skips_it(at_the_date):
 
 def test_ticked_boxes_are_kept_when_the_page_comes_back_with_an_error(questionnaire):
     questionnaire.answer_all([("danger", "none"), ("role", "victim"), ("victim_age", "15_17")])
-    response = questionnaire.client.post("/questionnaire/acts/",
-                                         {"acts": ["insults", "not-a-choice"]})
+    response = questionnaire.client.post(
+        "/questionnaire/acts/", {"acts": ["insults", "not-a-choice"]}
+    )
     assert response.status_code == 200
     assert _checked_values(response, "acts") == {"insults"}
 
 
 # --- Danger first -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("danger", ["physical", "self_harm", "unknown"])
 def test_danger_shows_whom_to_call_on_the_very_next_page(questionnaire, danger):
@@ -322,6 +340,7 @@ def test_the_sms_emergency_number_is_an_sms_link(questionnaire):
 
 # --- Check your answers, and changing one -----------------------------------------------
 
+
 def test_the_last_answer_leads_to_the_summary_of_every_answer(questionnaire, victim_answers):
     questionnaire.answer_all(list(victim_answers.items())[:-1])
     response = questionnaire.answer("health_impact", "some")
@@ -336,7 +355,8 @@ def test_the_last_answer_leads_to_the_summary_of_every_answer(questionnaire, vic
 
 
 def test_changing_an_answer_asks_the_new_follow_up_then_returns_to_the_summary(
-        questionnaire, victim_answers):
+    questionnaire, victim_answers
+):
     questionnaire.answer_all(victim_answers)
     # Private messages skip "are they still online?"; public ones need it.
     response = questionnaire.answer("visibility", "public", change=True)
@@ -366,8 +386,7 @@ def test_a_change_with_nothing_new_to_ask_returns_to_the_summary(questionnaire, 
     assert response["Location"] == "/questionnaire/vos-reponses/"
 
 
-def test_changing_to_danger_shows_the_urgent_block_then_the_summary(questionnaire,
-                                                                    victim_answers):
+def test_changing_to_danger_shows_the_urgent_block_then_the_summary(questionnaire, victim_answers):
     questionnaire.answer_all(victim_answers)
     response = questionnaire.answer("danger", "self_harm", change=True)
     assert response["Location"] == "/questionnaire/urgence/?change=1"
@@ -377,6 +396,7 @@ def test_changing_to_danger_shows_the_urgent_block_then_the_summary(questionnair
 
 
 # --- htmx ---------------------------------------------------------------------------------
+
 
 def test_htmx_gets_only_the_next_step_and_its_url_to_push(questionnaire):
     questionnaire.start()
@@ -402,12 +422,15 @@ def test_htmx_with_an_error_gets_the_same_step_and_pushes_no_url(questionnaire):
 def test_the_question_form_posts_with_htmx_to_its_own_url(questionnaire):
     questionnaire.start()
     html = _html(questionnaire.client.get("/questionnaire/danger/"))
-    assert ('method="post" action="/questionnaire/danger/" novalidate\n'
-            '        hx-post="/questionnaire/danger/" hx-target="#step" hx-swap="outerHTML" '
-            'hx-push-url="true"') in html
+    assert (
+        'method="post" action="/questionnaire/danger/" novalidate\n'
+        '        hx-post="/questionnaire/danger/" hx-target="#step" hx-swap="outerHTML" '
+        'hx-push-url="true"'
+    ) in html
 
 
 # --- English ------------------------------------------------------------------------------
+
 
 def test_the_english_questionnaire_lives_under_en(questionnaire_en):
     assert questionnaire_en.start()["Location"] == "/en/questionnaire/danger/"

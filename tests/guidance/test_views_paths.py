@@ -58,4 +58,4 @@ def test_every_path_ends_on_the_plan_the_engine_makes(client, lang, index):
 def _continue_link(html: str) -> str:
     marker = '<a class="button" href="'
     start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
+    return html[start : html.index('"', start)]

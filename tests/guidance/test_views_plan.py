@@ -49,8 +49,9 @@ def test_the_plan_shows_each_step_grouped_by_when_to_act(finished):
     for step in plan["steps"]:
         assert escape(step["title"]) in html
     headings = re.findall(r'<h2 id="plan-(now|soon|later)">', html)
-    assert headings == [w for w in ("now", "soon", "later")
-                        if any(s["when"] == w for s in plan["steps"])]
+    assert headings == [
+        w for w in ("now", "soon", "later") if any(s["when"] == w for s in plan["steps"])
+    ]
 
 
 def test_the_plan_stores_its_facts_for_the_evidence_vault(finished):
@@ -128,11 +129,13 @@ def test_the_plan_is_in_english_under_en(questionnaire_en, victim_answers):
 
 # --- The PDF ------------------------------------------------------------------------------
 
+
 def _pdf_text(content: bytes, tmp_path) -> str:
     pdf = tmp_path / "plan.pdf"
     pdf.write_bytes(content)
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_the_plan_downloads_as_a_real_pdf_titled_my_action_plan(finished, tmp_path):
@@ -159,15 +162,18 @@ def test_the_pdf_fetcher_serves_our_stylesheet_from_disk():
     assert b".plan-step" in fetcher.fetch(url).read()
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "http://testserver/../../etc/passwd",
-    "https://example.org/static/css/guidance.css",
-    "http://127.0.0.1:8000/static/css/guidance.css",
-    "http://testserver/static/css/site.css",
-    "pdf-resource:static/css/site.css",
-    "data:text/css,body{}",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://testserver/../../etc/passwd",
+        "https://example.org/static/css/guidance.css",
+        "http://127.0.0.1:8000/static/css/guidance.css",
+        "http://testserver/static/css/site.css",
+        "pdf-resource:static/css/site.css",
+        "data:text/css,body{}",
+    ],
+)
 def test_the_pdf_fetcher_refuses_everything_else(url):
     _, fetcher = plan_fetcher()
     with pytest.raises(RefusedResource):

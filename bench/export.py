@@ -1,4 +1,4 @@
-"""Exporting a dossier (evidence.exports.run_export) against bare WeasyPrint.
+"""Exporting a dossier (evidence.export.jobs.run_export) against bare WeasyPrint.
 
 Measured, for dossiers of 10, 50 and 200 pieces, each piece one phone screenshot of about
 2 MB added through evidence.vault.add_piece: the whole export (collect, the tagged PDF through
@@ -110,7 +110,7 @@ def run() -> dict:
     worst_pdf = max(figures["pdf_mb_per_piece"] for figures in sizes.values())
     worst_floor = max(figures["floor_ratio_to_baseline"] for figures in sizes.values())
     return {
-        "what": "evidence.exports.run_export: collect, tagged PDF, ZIP of the originals, "
+        "what": "evidence.export.jobs.run_export: collect, tagged PDF, ZIP of the originals, "
         "sealing, custody event; each piece one ~2 MB phone screenshot (vault.add_piece)",
         "baseline_is": "bare WeasyPrint, one pre-made 1600 px JPEG per page (the same display "
         "copies, plain files, default fetcher), same run",

@@ -47,8 +47,10 @@ def setup(counts: list[int], jpeg_dir: Path) -> dict:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from evidence import complaint, sealed_files, vault
+    from evidence.complaint import services as complaint
     from evidence.models import Concerns, Dossier, Kind, Role, Sensitivity
+    from evidence.sealing import sealed_files
+    from evidence.vault import services as vault
 
     call_command("migrate", verbosity=0)
     with Pool() as pool:
@@ -107,7 +109,7 @@ def setup(counts: list[int], jpeg_dir: Path) -> dict:
 
 def export(dossier_id: str) -> dict:
     _django()
-    from evidence import exports
+    from evidence.export import jobs as exports
     from evidence.models import Dossier
 
     marks = []  # (step, when): where the time goes
@@ -149,8 +151,8 @@ def same_html(dossier_id: str, folder: Path) -> dict:
     from django.utils import timezone
     from weasyprint import HTML
 
-    from evidence.dossier.collect import collect
-    from evidence.dossier.render import STYLESHEET, dossier_html
+    from evidence.export.document.collect import collect
+    from evidence.export.document.render import STYLESHEET, dossier_html
     from evidence.models import Dossier
 
     html, resources = dossier_html(collect(Dossier.objects.get(pk=dossier_id), now=timezone.now()))
@@ -181,7 +183,7 @@ def floor(dossier_id: str, folder: Path) -> dict:
     from django.utils.html import escape
     from weasyprint import HTML
 
-    from evidence.dossier.collect import collect
+    from evidence.export.document.collect import collect
     from evidence.models import Dossier
 
     data = collect(Dossier.objects.get(pk=dossier_id), now=timezone.now())

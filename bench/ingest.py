@@ -59,8 +59,8 @@ def run() -> dict:
     from django.db import connection
     from django.test.utils import override_settings
 
-    from evidence import vault
     from evidence.models import Concerns, Kind, Role, Sensitivity
+    from evidence.vault import services as vault
 
     data = phone_screenshot()
     with tempfile.TemporaryDirectory() as folder:

@@ -3,7 +3,7 @@
 gunicorn (2 sync workers) serves the site from a temporary SQLite database, on loopback only.
 Each client thread holds its own session: it starts the questionnaire, answers the first
 question (a real form post, CSRF token included), then asks for the next question again and
-again. The baseline (guidance/bench_views.py, served only with BENCH_BASELINE=1) does the same
+again. The baseline (bench/views.py, served by bench/settings.py and bench/urls.py) does the same
 session work and sends the same number of bytes, but no questionnaire work. Both are measured
 by the same clients in the same run, in alternating rounds.
 
@@ -42,10 +42,9 @@ def run() -> dict:
         env = {
             **os.environ,
             "VAR_DIR": var_dir,
-            "BENCH_BASELINE": "1",
             "DEBUG": "0",
             "PRODUCTION": "0",
-            "DJANGO_SETTINGS_MODULE": "supportsite.settings",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
         }
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],

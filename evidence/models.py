@@ -1,8 +1,9 @@
-"""The vault's rows: dossiers, their numbered pieces, the sealed files, the custody log, and the
-recovery codes that replace email for a forgotten password.
+"""The vault's rows: dossiers, their numbered pieces, the sealed files, the custody log, the
+complaint and its exports.
 
 Every object a person can reach has a random UUID as its public identifier (and primary key),
-never a sequential id. The operations on these rows live in evidence/vault.py.
+never a sequential id. The operations on these rows live in evidence/vault/services.py,
+evidence/complaint/ and evidence/export/.
 """
 
 from __future__ import annotations
@@ -212,7 +213,8 @@ class EvidenceFile(models.Model):
     """One uploaded file of a piece: the sealed original and, for images, its two derivatives.
 
     Storage names are random; the person's own file name is kept only as metadata here.
-    Every blob is encrypted with its storage name as associated data (evidence/sealed_files.py).
+    Every blob is encrypted with its storage name as associated data
+    (evidence/sealing/sealed_files.py).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -260,7 +262,7 @@ class EvidenceFile(models.Model):
 
 
 class CustodyEvent(models.Model):
-    """One link of a dossier's hash-chained custody log (evidence/integrity.py).
+    """One link of a dossier's hash-chained custody log (evidence/vault/integrity.py).
 
     The payload holds everything sealed, its own seq and server time included; the columns
     beside it only index it. Rows are only ever added: never updated, never deleted except
@@ -290,27 +292,13 @@ class CustodyEvent(models.Model):
         return self.payload.get("action", "")
 
 
-class RecoveryCode(models.Model):
-    """A one-time code that resets a forgotten password without email. Only its hash is kept."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
-    )
-    code_hash = models.CharField(max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.user_id}: {'used' if self.used_at else 'unused'}"
-
-
 # --- The complaint and its export ---------------------------------------------------------------
 
 
 class Complaint(models.Model):
     """What the complaint form holds, saved with the dossier; every field optional until export.
 
-    `data` has the shape of evidence.dossier.model.Complaint (see evidence/complaint.py);
+    `data` has the shape of evidence.complaint.data.Complaint (see evidence/complaint/);
     `letter_text` is the letter as the person edited it ("" while it is the generated one).
     `version` goes up at each save: a form sent from an older page is told, not applied blindly.
     """
@@ -376,7 +364,7 @@ class Export(models.Model):
     """One export of a dossier: the PDF and the package (ZIP), stored encrypted.
 
     The PDF is sealed like the other blobs (small); the package, which can weigh hundreds of
-    MB, is sealed in segments (evidence/crypto_stream.py). Both names are random.
+    MB, is sealed in segments (evidence/sealing/stream.py). Both names are random.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

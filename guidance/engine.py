@@ -31,9 +31,9 @@ import yaml
 
 from guidance import flow, plan
 from guidance.content import CONTENT_DIR, load_raw
+from guidance.content.schema import PLAN, Content, Entry
 from guidance.facts import FACTS, FactsError, validate_facts
 from guidance.flow import AnswerError, Answers, answer_to_raw
-from guidance.model import PLAN, Content, Entry
 from guidance.validation import validate
 
 __all__ = [

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guidance.conditions import atom_holds, atoms, describe, holds
+from guidance.content.schema import PLAN, Content, Entry
 from guidance.facts import parse_date
-from guidance.model import PLAN, Content, Entry
 from guidance.validation import next_rules
 
 Answers = Mapping[str, Any]

@@ -1,13 +1,13 @@
 """The plan as a PDF: WeasyPrint lays out an HTML template of the plan, fetching nothing else.
 
-The only resource the PDF may load is our own stylesheet, read from disk (supportsite.pdf):
+The only resource the PDF may load is our own stylesheet, read from disk (common.pdf):
 every other URL (file:, data:, another host, another path) is refused, so a PDF can neither
 read the server's files nor call anywhere.
 """
 
 from __future__ import annotations
 
-from supportsite.pdf import RestrictedFetcher, render_pdf, static_stylesheet
+from common.pdf import RestrictedFetcher, render_pdf, static_stylesheet
 
 STYLESHEET = "css/guidance.css"
 

@@ -12,10 +12,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from common.dates import long_date
 from guidance import rules
 from guidance.conditions import holds
+from guidance.content.schema import LANGS, WHEN, Content, Entry
 from guidance.facts import validate_facts
-from guidance.model import LANGS, WHEN, Content, Entry
 
 
 def build_plan(
@@ -131,7 +132,7 @@ def _deadline_sentence(
         key = "close"
     else:
         key = "upcoming"
-    text = spec[key][lang].format(deadline=rules.format_date(deadline, lang), days_left=days_left)
+    text = spec[key][lang].format(deadline=long_date(deadline, lang), days_left=days_left)
     return text, key == "close"
 
 

@@ -17,34 +17,6 @@ from typing import Any
 from guidance.conditions import holds
 from guidance.facts import parse_date
 
-FR_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-EN_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 NBSP = "\u00a0"  # French typography: 30 000 €, never split across lines
 
 
@@ -122,14 +94,6 @@ def add_delay(start: dt.date, delay: Mapping[str, int]) -> dt.date:
 
 
 # --- Plain words -----------------------------------------------------------------------------
-
-
-def format_date(day: dt.date, lang: str) -> str:
-    """1er janvier 2027 / 1 January 2027."""
-    if lang == "fr":
-        number = "1er" if day.day == 1 else str(day.day)
-        return f"{number} {FR_MONTHS[day.month - 1]} {day.year}"
-    return f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"
 
 
 def format_prison(years: int | float, lang: str) -> str:

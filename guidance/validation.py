@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from guidance import conditions
+from guidance.content.schema import CONFIDENCE, LANGS, PLAN, WHEN, Content
 from guidance.facts import FACTS
-from guidance.model import CONFIDENCE, LANGS, PLAN, WHEN, Content
 
 QUESTION_KINDS = {"single": "one", "multiple": "many", "date": "date"}  # kind → fact kind
 QUESTION_KEYS = {"id", "kind", "fact", "text", "hint", "skippable", "choices", "variants", "next"}

@@ -31,8 +31,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import push_url
 
 from guidance import engine
+from guidance.content.schema import LANGS, WHEN
 from guidance.facts import parse_date
-from guidance.model import LANGS, WHEN
 from guidance.pdf import render_plan_pdf
 
 ANSWERS = "guidance_answers"

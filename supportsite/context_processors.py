@@ -2,13 +2,13 @@
 
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language
 
+from common import languages
 from guidance.content import footer_contacts
 
 
 def shell(request):
-    lang = get_language() or settings.LANGUAGE_CODE
+    lang = languages.current()
     here = request.get_full_path()
     other_languages = [
         {"code": code, "name": name, "url": translate_url(here, code)}
@@ -16,6 +16,6 @@ def shell(request):
         if code != lang
     ]
     return {
-        "emergency_contacts": footer_contacts(lang if lang in ("fr", "en") else "fr"),
+        "emergency_contacts": footer_contacts(lang),
         "other_languages": other_languages,
     }

@@ -5,13 +5,13 @@ generated once into `var/`. Production is switched on by PRODUCTION=1, which the
 secrets from the environment and turns every transport-security setting on. See README.md.
 """
 
+import secrets
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from evidence.crypto import encode_key, generate_key
 from supportsite.env import envbool, envint, envlist, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,7 +38,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "common",
     "guidance",
+    "accounts",
     "evidence",
 ]
 
@@ -235,20 +237,21 @@ AUTHENTICATION_BACKENDS = [
 EVIDENCE_ENCRYPTION_KEYS = envsecret(
     "EVIDENCE_ENCRYPTION_KEYS",
     VAR_DIR / "evidence_keys",
-    generate=lambda: encode_key(generate_key()),
+    # A 256-bit key in URL-safe base64, as evidence.sealing.crypto.decode_key reads it.
+    generate=lambda: secrets.token_urlsafe(32),
     allow_file=not PRODUCTION,
 )
 EVIDENCE_MAX_UPLOAD_BYTES = envint("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 EVIDENCE_MAX_PIXELS = envint("EVIDENCE_MAX_PIXELS", 40_000_000)
 EVIDENCE_MAX_FILES_PER_PIECE = 10
-# Uploads to the vault are received in memory by evidence.uploads (never a temporary file on
+# Uploads to the vault are received in memory by evidence.intake.uploads (never a temporary file on
 # disk) and bounded per file; these cover every other form. A request past them gets the
 # vault's own page ("too big, nothing was kept"), not a bare 400.
 FILE_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_UPLOAD_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the text fields of one form: 2.5 MB
 DATA_UPLOAD_MAX_NUMBER_FILES = 2 * EVIDENCE_MAX_FILES_PER_PIECE
 
-LOGIN_URL = "evidence:login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "evidence:dossier_list"
 LOGOUT_REDIRECT_URL = "home"
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords or recovery codes
@@ -259,11 +262,11 @@ AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "evidence.account_views.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
 # Behind N reverse proxies that each append to X-Forwarded-For, set TRUSTED_PROXY_COUNT=N so
 # the address counted is the visitor's, not the proxy's (0: REMOTE_ADDR, no proxy).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "evidence.account_views.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 # No record of successful logins (address, browser): where a victim logs in from is nobody's

@@ -10,6 +10,7 @@ urlpatterns = i18n_patterns(
     path("naviguer-en-securite/", views.safe_browsing, name="safe_browsing"),
     path("contacts/", views.contacts, name="contacts"),
     path("", include("guidance.urls")),
+    path("", include("accounts.urls")),
     path("", include("evidence.urls")),
     prefix_default_language=False,
 )

@@ -1,4 +1,5 @@
-"""Shared fixtures: personas and the real browser (the system Chromium, driven by Playwright)."""
+"""Shared fixtures: personas (an owner and a stranger, each with a logged-in client) and the real
+browser (the system Chromium, driven by Playwright)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.utils import translation
+
+from tests.evidence.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django's guard against ORM calls
 # from async code would then refuse the test's own database set-up.
@@ -122,3 +127,43 @@ def page(browser, live_server, settings, neutral_site) -> Iterator[BrowserPage]:
 def phone(browser, live_server, settings, neutral_site) -> Iterator[BrowserPage]:
     settings.QUICK_EXIT_URL = neutral_site
     yield from _new_page(browser, live_server, PHONE)
+
+
+# --- Personas ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _french_first():
+    """URLs are reversed in French, whatever language an earlier test's request left active."""
+    with translation.override("fr"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    """Argon2 is slow by design; the tests that check hashing put it back."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def owner(django_user_model):
+    return django_user_model.objects.create_user("lea_75", password=PASSWORD)
+
+
+@pytest.fixture
+def stranger(django_user_model):
+    return django_user_model.objects.create_user("inconnu", password=PASSWORD)
+
+
+@pytest.fixture
+def owner_client(owner) -> Client:
+    client = Client()
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def stranger_client(stranger) -> Client:
+    client = Client()
+    client.force_login(stranger)
+    return client

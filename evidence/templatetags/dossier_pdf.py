@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import template
 
-from evidence.dossier.letter import NNBSP, french_date
+from common.dates import NNBSP, french_date, french_datetime
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ def fr_date(value):
 def fr_datetime(value):
     if not value:
         return ""
-    return f"{french_date(value.date())} à {value:%H} h {value:%M}"
+    return french_datetime(value)
 
 
 @register.filter

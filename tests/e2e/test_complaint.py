@@ -14,7 +14,7 @@ import zipfile
 
 import pytest
 
-from evidence import exports
+from evidence.export import jobs as exports
 from evidence.models import Export, ExportStatus
 from tests.e2e.test_vault import add_instagram_screenshot, check_page, screenshot, sign_up
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 
-from evidence import vault
 from evidence.models import Concerns, Dossier, Kind, Role, Sensitivity
-from tests.evidence import corpus
+from evidence.vault import services as vault
+from tests.evidence.intake import corpus
 
 PASSWORD = "un mot de passe solide 42"
 
@@ -94,8 +94,8 @@ def make_note(dossier, **fields):
 def stored_export(dossier, *, pdf: bytes = b"%PDF-1.7\n%%EOF\n", package: bytes = b"PK\x05\x06"):
     """A finished export with small stand-in files, sealed as the real ones are (for tests of
     access and of downloads; tests/evidence/test_export.py runs the real thing)."""
-    from evidence import sealed_files
     from evidence.models import Export, ExportStatus, ExportStep
+    from evidence.sealing import sealed_files
 
     pdf_name = sealed_files.write_stream(io.BytesIO(pdf))
     package_name = sealed_files.write_stream(io.BytesIO(package))

@@ -1,6 +1,7 @@
-"""The ownership matrix, generated from evidence.urls: every URL of the vault × the owner, another
-user and an anonymous visitor, for GET and for POST. Only the owner gets content; another user
-gets 404 (as if it did not exist); an anonymous visitor is sent to log in."""
+"""The ownership matrix, generated from evidence.urls and accounts.urls: every URL of the vault
+and of the accounts × the owner, another user and an anonymous visitor, for GET and for POST.
+Only the owner gets content; another user gets 404 (as if it did not exist); an anonymous
+visitor is sent to log in."""
 
 from urllib.parse import quote
 
@@ -8,6 +9,7 @@ import pytest
 from django.urls import URLPattern, reverse
 from django.urls.converters import UUIDConverter
 
+from accounts import urls as account_urls
 from evidence import urls
 from evidence.models import (
     ChronologyNote,
@@ -24,7 +26,10 @@ pytestmark = pytest.mark.django_db
 
 # Pages anyone may open: signing up, logging in and out, the forgotten password.
 PUBLIC = {"signup", "login", "logout", "forgot_password", "account_deleted"}
-PATTERNS: list[URLPattern] = list(urls.urlpatterns)
+PATTERNS: list[URLPattern] = [*urls.urlpatterns, *account_urls.urlpatterns]
+NAMESPACES = {id(p): "evidence" for p in urls.urlpatterns} | {
+    id(p): "accounts" for p in account_urls.urlpatterns
+}
 OWNED = [p for p in PATTERNS if p.pattern.converters]
 PRIVATE_WITHOUT_OBJECT = [p for p in PATTERNS if not p.pattern.converters and p.name not in PUBLIC]
 METHODS = ["get", "post"]
@@ -45,7 +50,7 @@ def owned_objects(owner):
 
 def url_for(pattern: URLPattern, objects: dict) -> str:
     kwargs = {name: objects[name] for name in pattern.pattern.converters}
-    return reverse(f"evidence:{pattern.name}", kwargs=kwargs)
+    return reverse(f"{NAMESPACES[id(pattern)]}:{pattern.name}", kwargs=kwargs)
 
 
 def state() -> tuple:
@@ -96,7 +101,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in(pattern, method, owned_objects, 
     url = url_for(pattern, owned_objects)
     response = getattr(client, method)(url)
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('evidence:login')}?next={quote(url)}"
+    assert response["Location"] == f"{reverse('accounts:login')}?next={quote(url)}"
     assert state() == before
 
 

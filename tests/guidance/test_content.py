@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from guidance import engine
 from guidance.content import footer_contacts
-from guidance.model import Content
+from guidance.content.schema import Content
 from guidance.validation import MESSAGE_CODES
 
 

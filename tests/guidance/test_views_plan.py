@@ -10,10 +10,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, reverse
 from django.utils.html import escape
 
+from common.pdf import RefusedResource
 from guidance import engine
 from guidance.pdf import plan_fetcher
 from supportsite import views as shell
-from supportsite.pdf import RefusedResource
 
 pytestmark = pytest.mark.django_db
 

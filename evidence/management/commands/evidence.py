@@ -19,8 +19,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
-from evidence import sealed_files, vault
 from evidence.models import Dossier, EvidenceFile, Export
+from evidence.sealing import sealed_files
+from evidence.vault import services as vault
 
 _BLOB_FIELDS = ("storage_name", "display_name", "thumbnail_name")
 
@@ -98,7 +99,7 @@ class Command(BaseCommand):
         self.stdout.write("Every file now uses the current key: the old keys can be removed.")
 
     def handle_verify_package(self, path: Path, **options: Any) -> None:
-        from evidence.dossier.package import verify_package
+        from evidence.export.document.package import verify_package
 
         try:
             source = path.open("rb")  # read member by member: a package can weigh hundreds of MB

@@ -1,0 +1,182 @@
+"""Accounts: sign up with a pseudonym, log in and out, recovery codes, forgotten password.
+
+Logins are throttled by django-axes (settings: AXES_*), per pseudonym and address together, so
+a harasser cannot lock their target out from elsewhere; the recovery form counts its failures
+the same way. Sessions end after 30 idle minutes and when the browser closes (settings).
+"""
+
+from __future__ import annotations
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import recovery
+from accounts.forms import (
+    DeleteAccountForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordCheckForm,
+    SignupForm,
+)
+from accounts.throttling import lockout_response
+from evidence.vault import services as vault
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+NEW_CODES = "accounts_new_recovery_codes"
+ACCOUNT_NOTICE = "accounts_notice"
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after logging in: a page of this site only, else the dossiers."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    next_url = _next_url(request)
+    if request.user.is_authenticated:
+        return redirect(next_url or "evidence:dossier_list")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        codes = recovery.replace_codes(user)
+        login(request, user, backend=MODEL_BACKEND)
+        request.session[NEW_CODES] = codes
+        return redirect(_with_next(reverse("accounts:recovery_codes"), next_url))
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Shows new codes once; they leave the session when the person says they saved them."""
+    next_url = _next_url(request)
+    codes = request.session.get(NEW_CODES)
+    if request.method == "POST":
+        request.session.pop(NEW_CODES, None)
+        return redirect(next_url or "evidence:dossier_list")
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url})
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = _next_url(request)
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(next_url or "evidence:dossier_list")
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.get_user())
+        return redirect(next_url or "evidence:dossier_list")
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "next": next_url,
+            "signup_url": _with_next(reverse("accounts:signup"), next_url),
+        },
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("home")
+
+
+@sensitive_post_parameters("code", "new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+def forgot_password(request: HttpRequest) -> HttpResponse:
+    form = ForgotPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        credentials = {"username": form.cleaned_data["username"]}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return lockout_response(request, None, credentials)
+        try:
+            user = recovery.reset_password(
+                form.cleaned_data["username"],
+                form.cleaned_data["code"],
+                form.cleaned_data["new_password1"],
+            )
+        except ValidationError as problems:
+            form.add_error("new_password1", problems)
+        else:
+            if user is not None:
+                login(request, user, backend=MODEL_BACKEND)
+                request.session[ACCOUNT_NOTICE] = "password_reset"
+                return redirect("accounts:account")
+            # Counted like a failed login: the codes cannot be guessed one after another.
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            form.add_error(
+                "code",
+                _("This pseudonym and code do not match, or this code was already used."),
+            )
+    return render(request, "accounts/forgot_password.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """The account page; its form issues new recovery codes (the password is asked again)."""
+    form = PasswordCheckForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.session[NEW_CODES] = recovery.replace_codes(request.user)
+        return redirect("accounts:recovery_codes")
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "form": form,
+            "remaining_codes": recovery.remaining_codes(request.user),
+            "notice": request.session.pop(ACCOUNT_NOTICE, None),
+            "session_minutes": settings.SESSION_COOKIE_AGE // 60,
+        },
+    )
+
+
+@sensitive_post_parameters("password")
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        erased = [vault.erase_dossier(dossier) for dossier in request.user.dossiers.all()]
+        request.user.delete()
+        logout(request)
+        request.session["accounts_erased"] = {
+            "dossiers": len(erased),
+            "pieces": sum(erasure.pieces for erasure in erased),
+            "files": sum(erasure.files for erasure in erased),
+        }
+        return redirect("accounts:account_deleted")
+    return render(request, "accounts/account_delete.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def account_deleted(request: HttpRequest) -> HttpResponse:
+    erased = request.session.pop("accounts_erased", None)
+    if erased is None:
+        return redirect("home")
+    return render(request, "accounts/account_deleted.html", {"erased": erased})

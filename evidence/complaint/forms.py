@@ -1,0 +1,533 @@
+"""The complaint's forms: one per section of the complaint, the chronology notes, the letter,
+and the export button. Every complaint field is optional until export; a bad value comes back
+with its error and everything typed is kept.
+
+Each section form carries the version of the complaint it was opened on (hidden), so that a
+page left open in another tab cannot silently overwrite a newer save. Repeated blocks
+(authors, witnesses) are numbered fields of one form, with one empty block more than saved:
+"add another" saves and shows a new empty block, without JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.forms import DateInput, ErrorSummaryMixin
+from evidence.complaint.services import MAX_REPRESENTATIVES, TRIBUNAL_BASES
+from evidence.models import ChronologyNote
+
+MAX_BLOCKS = 20
+SHORT = 200
+LONG = 5000
+LETTER_MAX = 50_000
+INCOMPLETE = _("This form is incomplete. Reload the page, then try again.")
+OUT_OF_DATE = _(
+    "This part of the complaint was saved from another page or device since you opened this "
+    "one. What you typed is still below: check it, then save again."
+)
+PHONE = RegexValidator(
+    r"^\+?[0-9 .()\-]{6,25}$",
+    _("Write a phone number with digits only, like 06 12 34 56 78 or +33 6 12 34 56 78."),
+)
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+
+
+class VersionedForm(ErrorSummaryMixin, forms.Form):
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={"required": INCOMPLETE, "invalid": INCOMPLETE, "min_value": INCOMPLETE},
+    )
+
+    def error_summary(self) -> list[tuple[str, Any, Any]]:
+        # A hidden field has nothing to link to: its error reads as one about the whole form.
+        hidden = {field.auto_id for field in self.hidden_fields()}
+        lines = []
+        for anchor, label, message in super().error_summary():
+            line = ("form-errors", "", message) if anchor in hidden else (anchor, label, message)
+            if line not in lines:
+                lines.append(line)
+        return lines
+
+
+def _text(label, *, help_text="", max_length=SHORT, **attrs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=max_length,
+        required=False,
+        widget=forms.TextInput(attrs=attrs) if attrs else forms.TextInput,
+    )
+
+
+def _area(label, *, help_text="", rows=3, max_length=LONG) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class BirthDateField(forms.DateField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            label=_("Date of birth"),
+            required=False,
+            widget=DateInput(attrs={"autocomplete": kwargs.pop("autocomplete", "off")}),
+            **kwargs,
+        )
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        if value and value < EARLIEST_BIRTH:
+            raise forms.ValidationError(_("Check the year of this date."))
+
+
+def person_fields(prefix: str, *, relationship: bool = False, own: bool = True) -> dict:
+    """The fields of a person, named `{prefix}_{field}`. `own`: the person filling the form
+    (the browser may offer its saved name and address); otherwise nothing is suggested."""
+
+    def auto(token: str) -> str:
+        return token if own else "off"
+
+    fields = {
+        "name": _text(_("First name and last name"), autocomplete=auto("name")),
+        "birth_date": BirthDateField(autocomplete=auto("bday")),
+        "birth_place": _text(_("Place of birth"), help_text=_("Town, and country if not France.")),
+        "occupation": _text(_("Occupation"), help_text=_("For example: pupil, student, nurse.")),
+        "address": _area(_("Postal address"), rows=2, max_length=500),
+        "phone": forms.CharField(
+            label=_("Phone"),
+            max_length=25,
+            required=False,
+            validators=[PHONE],
+            widget=forms.TextInput(
+                attrs={"type": "tel", "inputmode": "tel", "autocomplete": auto("tel")}
+            ),
+        ),
+        "email": forms.EmailField(
+            label=_("Email"),
+            required=False,
+            max_length=254,
+            widget=forms.EmailInput(attrs={"autocomplete": auto("email")}),
+        ),
+    }
+    if relationship:
+        fields["relationship"] = _text(
+            _("Link with the child"), help_text=_("For example: mother, father, guardian.")
+        )
+    return {f"{prefix}_{name}": field for name, field in fields.items()}
+
+
+def _person_values(cleaned: Mapping[str, Any], prefix: str) -> dict[str, str]:
+    values = {}
+    for key, value in cleaned.items():
+        if key.startswith(f"{prefix}_"):
+            name = key[len(prefix) + 1 :]
+            values[name] = value.isoformat() if isinstance(value, dt.date) else (value or "")
+    return values
+
+
+def _person_initial(data: Any, prefix: str) -> dict[str, Any]:
+    data = data if isinstance(data, Mapping) else {}
+    return {f"{prefix}_{name}": value for name, value in data.items() if isinstance(value, str)}
+
+
+# --- The sections ------------------------------------------------------------------------------
+
+
+class IdentityForm(VersionedForm):
+    """Who files the complaint: the person themself, or for a minor the child and their legal
+    representatives (one or two)."""
+
+    def __init__(self, *args, minor: bool, for_someone_else: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.minor = minor
+        self.for_someone_else = for_someone_else
+        if minor:
+            self.fields["victim_name"] = _text(
+                _("The child's first name and last name"), autocomplete="off"
+            )
+            self.fields["victim_birth_date"] = BirthDateField()
+            for index in range(1, MAX_REPRESENTATIVES + 1):
+                self.fields.update(person_fields(f"rep{index}", relationship=True, own=index == 1))
+        else:
+            self.fields.update(person_fields("complainant", own=not for_someone_else))
+
+    @classmethod
+    def initial_from(cls, data: Mapping[str, Any], *, minor: bool, child_name: str) -> dict:
+        if not minor:
+            return _person_initial(data.get("complainant"), "complainant")
+        victim = data.get("victim") if isinstance(data.get("victim"), Mapping) else {}
+        initial = {
+            "victim_name": victim.get("name") or child_name,
+            "victim_birth_date": victim.get("birth_date", ""),
+        }
+        representatives = data.get("representatives")
+        for index, person in enumerate(
+            representatives if isinstance(representatives, list) else [], start=1
+        ):
+            if index <= MAX_REPRESENTATIVES:
+                initial.update(_person_initial(person, f"rep{index}"))
+        return initial
+
+    def groups(self) -> list[tuple[Any, str, list]]:
+        """(legend, hint, bound fields) for each fieldset of the page."""
+        if not self.minor and self.for_someone_else:
+            return [
+                (
+                    _("The person who files the complaint"),
+                    _("An adult files their own complaint: write their details, with them."),
+                    self._bound("complainant"),
+                )
+            ]
+        if not self.minor:
+            return [(_("You, who file the complaint"), "", self._bound("complainant"))]
+        return [
+            (_("The child"), "", [self["victim_name"], self["victim_birth_date"]]),
+            (
+                _("Legal representative"),
+                _("The parent or guardian who files the complaint for the child."),
+                self._bound("rep1"),
+            ),
+            (
+                _("Second legal representative (optional)"),
+                _("If both parents file the complaint together."),
+                self._bound("rep2"),
+            ),
+        ]
+
+    def _bound(self, prefix: str) -> list:
+        return [self[name] for name in self.fields if name.startswith(f"{prefix}_")]
+
+    def values(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
+        if not self.minor:
+            return {"complainant": _person_values(cleaned, "complainant")}
+        birth = cleaned.get("victim_birth_date")
+        return {
+            "victim": {
+                "name": cleaned.get("victim_name", ""),
+                "birth_date": birth.isoformat() if birth else "",
+            },
+            "representatives": [
+                _person_values(cleaned, f"rep{index}")
+                for index in range(1, MAX_REPRESENTATIVES + 1)
+            ],
+        }
+
+
+class BlocksForm(VersionedForm):
+    """Numbered blocks of the same fields (authors, witnesses), plus one empty block."""
+
+    block_fields: tuple[str, ...] = ()
+    blocks = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=MAX_BLOCKS,
+        error_messages={"required": INCOMPLETE, "invalid": INCOMPLETE},
+    )
+
+    def __init__(self, *args, blocks: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.block_count = max(1, min(blocks, MAX_BLOCKS))
+        for index in range(1, self.block_count + 1):
+            for name, field in self.make_block(index).items():
+                self.fields[f"{name}_{index}"] = field
+
+    def make_block(self, index: int) -> dict[str, forms.Field]:
+        raise NotImplementedError
+
+    @classmethod
+    def initial_from(cls, saved: list[Mapping[str, Any]]) -> dict[str, Any]:
+        initial = {"blocks": min(len(saved) + 1, MAX_BLOCKS)}
+        for index, block in enumerate(saved[: MAX_BLOCKS - 1], start=1):
+            for name in cls.block_fields:
+                value = block.get(name, "")
+                initial[f"{name}_{index}"] = "\n".join(value) if isinstance(value, list) else value
+        return initial
+
+    block_legend = ""  # "Author %(number)s"
+
+    def groups(self) -> list[tuple[Any, str, list]]:
+        return [
+            (
+                self.block_legend % {"number": index},
+                "",
+                [self[f"{name}_{index}"] for name in self.block_fields],
+            )
+            for index in range(1, self.block_count + 1)
+        ]
+
+    def block_values(self) -> list[dict[str, Any]]:
+        found = []
+        for index in range(1, self.block_count + 1):
+            block = {
+                name: self.cleaned_data.get(f"{name}_{index}") or "" for name in self.block_fields
+            }
+            if any(block.values()):
+                found.append(block)
+        return found
+
+    @property
+    def can_add(self) -> bool:
+        return self.block_count < MAX_BLOCKS
+
+
+class SuspectsForm(BlocksForm):
+    block_fields = ("name", "pseudonyms", "details")
+    block_legend = _("Author %(number)s")
+
+    def make_block(self, index: int) -> dict[str, forms.Field]:
+        return {
+            "name": _text(
+                _("Name, if you know it"), help_text=_("Even a first name or a nickname helps.")
+            ),
+            "pseudonyms": _area(
+                _("Pseudonyms and accounts"),
+                help_text=_(
+                    "One per line: each @handle, account name or phone number they use, on "
+                    "every platform."
+                ),
+                rows=3,
+                max_length=2000,
+            ),
+            "details": _area(
+                _("What you know about them"),
+                help_text=_("For example: a pupil in my class, their profile link, their town."),
+                rows=2,
+                max_length=2000,
+            ),
+        }
+
+    def values(self) -> dict[str, Any]:
+        suspects = []
+        for block in self.block_values():
+            pseudonyms = [p.strip() for p in re.split(r"[\n,;]", block["pseudonyms"]) if p.strip()]
+            suspects.append(
+                {
+                    "name": block["name"],
+                    "pseudonyms": list(dict.fromkeys(pseudonyms)),
+                    "details": block["details"],
+                }
+            )
+        return {"suspects": suspects}
+
+
+class WitnessesForm(BlocksForm):
+    block_fields = ("name", "contact")
+    block_legend = _("Witness %(number)s")
+
+    def make_block(self, index: int) -> dict[str, forms.Field]:
+        return {
+            "name": _text(_("Their name")),
+            "contact": _area(
+                _("How to reach them"),
+                help_text=_("A phone number, an email or a postal address."),
+                rows=2,
+                max_length=500,
+            ),
+        }
+
+    def values(self) -> dict[str, Any]:
+        return {"witnesses": self.block_values()}
+
+
+class HarmForm(VersionedForm):
+    health = _area(
+        _("Health"), help_text=_("Anxiety, stomach aches, loss of appetite, a doctor's care…")
+    )
+    school_or_work = _area(
+        _("School or work"), help_text=_("Missed days, falling marks, a change of school…")
+    )
+    sleep = _area(_("Sleep"), help_text=_("Trouble falling asleep, nightmares…"))
+    social_life = _area(
+        _("Social life"), help_text=_("Friends lost, stopping an activity, staying at home…")
+    )
+    medical_certificate = forms.BooleanField(
+        label=_("A doctor wrote a medical certificate"),
+        help_text=_("You will join it to the complaint. It makes the harm much easier to prove."),
+        required=False,
+    )
+    itt_days = forms.IntegerField(
+        label=_("Days of ITT on the certificate"),
+        help_text=_(
+            "ITT (total incapacity for work) is written by the doctor, in days. Leave empty if "
+            "there is none."
+        ),
+        required=False,
+        min_value=0,
+        max_value=365,
+        error_messages={
+            "invalid": _("Write a number of days, like 8."),
+            "min_value": _("Write a number of days, like 8."),
+            "max_value": _("Check this number: it is more than a year."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    costs = _area(
+        _("Costs"),
+        help_text=_("What it cost you: a psychologist, a new phone, travel… with the amounts."),
+        rows=2,
+    )
+
+    FIELDS = (
+        "health", "school_or_work", "sleep", "social_life", "medical_certificate", "itt_days",
+        "costs",
+    )  # fmt: skip
+
+    def groups(self) -> list[tuple[Any, str, list]]:
+        return [
+            (
+                _("Daily life"),
+                _("Describe the changes since the harassment began, as facts."),
+                [self[name] for name in ("health", "school_or_work", "sleep", "social_life")],
+            ),
+            (
+                _("Certificate and costs"),
+                "",
+                [self[name] for name in ("medical_certificate", "itt_days", "costs")],
+            ),
+        ]
+
+    @classmethod
+    def initial_from(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        harm = data.get("harm") if isinstance(data.get("harm"), Mapping) else {}
+        return {name: harm[name] for name in cls.FIELDS if name in harm}
+
+    def values(self) -> dict[str, Any]:
+        harm = {name: self.cleaned_data.get(name) or "" for name in self.FIELDS}
+        harm["medical_certificate"] = bool(self.cleaned_data.get("medical_certificate"))
+        harm["itt_days"] = self.cleaned_data.get("itt_days")
+        return {"harm": harm}
+
+
+class TribunalForm(VersionedForm):
+    tribunal_city = _text(
+        _("Town of the tribunal judiciaire"),
+        help_text=_(
+            "The procureur of the place where the facts happened (online: usually where the "
+            "person targeted lives), or of the place where the author lives."
+        ),
+        max_length=100,
+    )
+    tribunal_basis = forms.ChoiceField(
+        label=_("This town is"),
+        choices=[
+            ("facts", _("where the facts happened")),
+            ("author", _("where the author lives")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    partie_civile = forms.BooleanField(
+        label=_("I ask for compensation (I become partie civile)"),
+        help_text=_(
+            "You can also decide later. For a minor, the legal representatives ask for it on "
+            "the child's behalf."
+        ),
+        required=False,
+    )
+    place = _text(
+        _("Town where you sign the letter"),
+        help_text=_("Usually where you live."),
+        max_length=100,
+    )
+
+    FIELDS = ("tribunal_city", "tribunal_basis", "partie_civile", "place")
+
+    def groups(self) -> list[tuple[Any, str, list]]:
+        return [
+            (_("The tribunal"), "", [self["tribunal_city"], self["tribunal_basis"]]),
+            (_("Compensation"), "", [self["partie_civile"]]),
+            (_("Signature"), "", [self["place"]]),
+        ]
+
+    @classmethod
+    def initial_from(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        initial = {name: data[name] for name in cls.FIELDS if name in data}
+        initial.setdefault("tribunal_basis", "facts")
+        return initial
+
+    def values(self) -> dict[str, Any]:
+        values = {name: self.cleaned_data.get(name) for name in self.FIELDS}
+        if values["tribunal_basis"] not in TRIBUNAL_BASES:
+            values["tribunal_basis"] = "facts"
+        values["partie_civile"] = bool(values["partie_civile"])
+        return values
+
+
+class LetterForm(VersionedForm):
+    letter_text = forms.CharField(
+        label=_("The letter"),
+        help_text=_(
+            "Change what you want. Text in square brackets, like [à compléter : adresse], marks "
+            "what is still missing."
+        ),
+        max_length=LETTER_MAX,
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true", "lang": "fr"}),
+    )
+
+
+# --- The chronology and the export -------------------------------------------------------------
+
+
+class NoteForm(ErrorSummaryMixin, forms.ModelForm):
+    class Meta:
+        model = ChronologyNote
+        fields = ("date", "text")
+        labels = {"date": _("Date"), "text": _("What happened")}
+        help_texts = {
+            "date": _("The day it happened, even approximately."),
+            "text": _("A few factual words: for example, “Rumours about me started at school”."),
+        }
+        widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "date": {"required": _("Give the date, even approximately.")},
+            "text": {"required": _("Write what happened.")},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].max_length = 2000
+        self.fields["text"].widget.attrs["maxlength"] = 2000
+
+    def clean_date(self) -> dt.date:
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        if date < EARLIEST_BIRTH:
+            raise forms.ValidationError(_("Check the year of this date."))
+        return date
+
+
+class ExportForm(ErrorSummaryMixin, forms.Form):
+    """The export button's one-time token: the same form sent twice starts one export."""
+
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={"required": INCOMPLETE, "invalid": INCOMPLETE},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["token"] = uuid.uuid4()
+
+    def error_summary(self) -> list[tuple[str, Any, Any]]:
+        return [("form-errors", "", message) for message in self.errors.get("token", [])]

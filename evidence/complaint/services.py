@@ -1,0 +1,75 @@
+"""The complaint as saved with a dossier: its sections and how they are stored (the plain data
+the letter and the PDF are made from is in evidence/complaint/data.py).
+
+Every field is optional until export: each section of the form is saved on its own, merged
+into the stored data. A section sent from a page older than the last save is refused (the
+person is told, and keeps what they typed) rather than silently overwriting another tab's work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from evidence.complaint.data import MAX_REPRESENTATIVES, TRIBUNAL_BASES, to_plain
+from evidence.models import Complaint, Dossier
+
+__all__ = ["MAX_REPRESENTATIVES", "TRIBUNAL_BASES", "OutOfDate", "stored", "to_plain"]
+
+
+def stored(dossier: Dossier) -> Complaint:
+    """The dossier's complaint row, or an unsaved empty one (nothing is written by reading)."""
+    found = Complaint.objects.filter(dossier=dossier).first()
+    return found if found is not None else Complaint(dossier=dossier)
+
+
+class OutOfDate(Exception):
+    """The form was sent from a page older than the last save."""
+
+
+def save_section(dossier: Dossier, values: Mapping[str, Any], *, version: int) -> Complaint:
+    """Merge one section's values into the stored data; OutOfDate when `version` is old."""
+    with transaction.atomic():
+        row = _locked(dossier)
+        if row.version != version:
+            raise OutOfDate
+        row.data = {**(row.data or {}), **values}
+        row.version += 1
+        row.save()
+    return row
+
+
+def save_letter(dossier: Dossier, text: str, generated: str, *, version: int) -> Complaint:
+    """Keep the person's own letter; the generated text (unchanged) is not kept as an edit, so
+    that the letter keeps following the complaint."""
+    text = normalise_letter(text)
+    with transaction.atomic():
+        row = _locked(dossier)
+        if row.version != version:
+            raise OutOfDate
+        row.letter_text = "" if text == normalise_letter(generated) else text
+        row.version += 1
+        row.save()
+    return row
+
+
+def reset_letter(dossier: Dossier) -> Complaint:
+    with transaction.atomic():
+        row = _locked(dossier)
+        row.letter_text = ""
+        row.version += 1
+        row.save()
+    return row
+
+
+def normalise_letter(text: str) -> str:
+    """Line ends as a textarea may send them (CRLF), trailing spaces and blank ends removed."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def _locked(dossier: Dossier) -> Complaint:
+    row, _created = Complaint.objects.select_for_update().get_or_create(dossier=dossier)
+    return row

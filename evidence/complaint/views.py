@@ -1,0 +1,394 @@
+"""Preparing the complaint: an overview, one page per section, the chronology notes and the
+letter. Views parse, call evidence.complaint, render; each section saves on its own and the
+person can stop anywhere (every field is optional until export).
+
+Every object comes through the ownership helpers of evidence.access (`owned`): another user
+gets 404, whatever the method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_safe
+
+from evidence.access import dossier_for_user, note_for_user, owned
+from evidence.complaint import services as complaint
+from evidence.complaint.data import to_plain
+from evidence.complaint.forms import (
+    OUT_OF_DATE,
+    HarmForm,
+    IdentityForm,
+    LetterForm,
+    NoteForm,
+    SuspectsForm,
+    TribunalForm,
+    VersionedForm,
+    WitnessesForm,
+)
+from evidence.complaint.letter import gaps
+from evidence.export.document.collect import letter_versions
+from evidence.models import ChronologyNote, Concerns, Dossier
+from evidence.vault.timeline import author_key
+
+SAVED = "evidence_complaint_saved"
+
+# The sections in the order the pages follow one another ("Save and continue").
+SECTIONS = (
+    ("complaint_identity", _("Who files the complaint")),
+    ("complaint_suspects", _("The author or authors")),
+    ("complaint_witnesses", _("Witnesses")),
+    ("complaint_harm", _("The harm")),
+    ("complaint_tribunal", _("Where to send it")),
+    ("complaint_notes", _("Chronology")),
+    ("complaint_letter", _("The letter")),
+)
+_TITLES = dict(SECTIONS)
+
+
+# --- The overview ---------------------------------------------------------------------------------
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_safe
+def overview(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    row = complaint.stored(dossier)
+    plain = to_plain(row, minor=dossier.is_about_a_minor)
+    exported, _generated = letter_versions(dossier)
+    return render(
+        request,
+        "evidence/complaint/overview.html",
+        {
+            "dossier": dossier,
+            "sections": _statuses(dossier, plain),
+            "gaps": gaps(exported),
+            "minor": dossier.is_about_a_minor,
+            "saved": request.session.pop(SAVED, False),
+        },
+    )
+
+
+def _statuses(dossier: Dossier, plain) -> list[tuple[str, object, str, bool]]:
+    """(url, title, status in words, done) of each section."""
+    if plain.victim_is_minor:
+        identity = bool(plain.victim.name and any(r.name for r in plain.representatives))
+    else:
+        identity = bool(plain.complainant.name and plain.complainant.address)
+    count = len(plain.suspects)
+    suspects = (
+        ngettext("%(count)s author named", "%(count)s authors named", count) % {"count": count}
+        if count
+        else _("No author named: the complaint will be against X")
+    )
+    witnesses = len(plain.witnesses)
+    notes = dossier.notes.count()
+    words = {
+        "complaint_identity": (_("Filled in") if identity else _("To fill in"), identity),
+        "complaint_suspects": (suspects, True),
+        "complaint_witnesses": (
+            ngettext("%(count)s witness", "%(count)s witnesses", witnesses) % {"count": witnesses}
+            if witnesses
+            else _("None (optional)"),
+            True,
+        ),
+        "complaint_harm": (
+            _("To fill in") if plain.harm.is_empty() else _("Filled in"),
+            not plain.harm.is_empty(),
+        ),
+        "complaint_tribunal": (plain.tribunal_city or _("To fill in"), bool(plain.tribunal_city)),
+        "complaint_notes": (
+            ngettext("%(count)s entry", "%(count)s entries", notes) % {"count": notes}
+            if notes
+            else _("None (optional)"),
+            True,
+        ),
+        "complaint_letter": (
+            _("Edited by you") if plain.letter_text else _("Written from your answers"),
+            True,
+        ),
+    }
+    return [
+        (reverse(f"evidence:{name}", kwargs={"dossier_id": dossier.pk}), title, *words[name])
+        for name, title in SECTIONS
+    ]
+
+
+# --- The sections --------------------------------------------------------------------------------
+
+
+def _next(name: str) -> str:
+    names = [section for section, _title in SECTIONS]
+    return names[names.index(name) + 1]
+
+
+def _section(
+    request: HttpRequest,
+    dossier: Dossier,
+    name: str,
+    make_form: Callable[..., VersionedForm],
+    initial: dict,
+    **context,
+) -> HttpResponse:
+    row = complaint.stored(dossier)
+    if request.method == "POST":
+        form = make_form(request.POST)
+        if form.is_valid():
+            try:
+                complaint.save_section(dossier, form.values(), version=form.cleaned_data["version"])
+            except complaint.OutOfDate:
+                _out_of_date(form, row)
+            else:
+                request.session[SAVED] = True
+                following = name if request.POST.get("more") else _next(name)
+                return redirect(f"evidence:{following}", dossier_id=dossier.pk)
+    else:
+        form = make_form(initial={**initial, "version": row.version})
+    return render(
+        request,
+        "evidence/complaint/section.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "title": _TITLES[name],
+            "saved": request.session.pop(SAVED, False),
+            **context,
+        },
+    )
+
+
+def _out_of_date(form: VersionedForm, row) -> None:
+    """Keep what was typed; send the current version with it, so that saving again applies."""
+    current = complaint.stored(row.dossier).version
+    form.data = form.data.copy()
+    form.data["version"] = str(current)
+    form.add_error(None, OUT_OF_DATE)
+
+
+def _blocks(request: HttpRequest, saved: int) -> int:
+    """How many blocks the page shows: as many as were posted, else the saved ones plus one."""
+    if request.method == "POST":
+        try:
+            return int(request.POST.get("blocks", ""))
+        except ValueError:
+            return 1
+    return saved + 1
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_http_methods(["GET", "POST"])
+def identity(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    minor = dossier.is_about_a_minor
+    data = complaint.stored(dossier).data or {}
+    return _section(
+        request,
+        dossier,
+        "complaint_identity",
+        lambda *args, **kwargs: IdentityForm(
+            *args, minor=minor, for_someone_else=dossier.concerns != Concerns.SELF, **kwargs
+        ),
+        IdentityForm.initial_from(data, minor=minor, child_name=dossier.person_name),
+        lead=(
+            _(
+                "The child is under 18: a parent or guardian files the complaint for them. "
+                "The letter names the child and their legal representatives."
+            )
+            if minor
+            else _("The procureur needs to know who you are and how to reach you.")
+            if dossier.concerns == Concerns.SELF
+            else _("The procureur needs to know who files the complaint and how to reach them.")
+        ),
+    )
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_http_methods(["GET", "POST"])
+def suspects(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    saved = _saved_list(dossier, "suspects")
+    blocks = _blocks(request, len(saved))
+    seen = list(
+        {
+            author_key(text): text.strip()
+            for text in dossier.pieces.values_list("author_displayed", flat=True)
+            if text.strip()
+        }.values()
+    )
+    return _section(
+        request,
+        dossier,
+        "complaint_suspects",
+        lambda *args, **kwargs: SuspectsForm(*args, blocks=blocks, **kwargs),
+        SuspectsForm.initial_from(saved),
+        lead=_(
+            "Name everyone you think took part, with every pseudonym they use. If you do not "
+            "know who it is, leave this empty: the complaint will be against X (an unknown "
+            "person), and the police can ask the platforms who is behind an account."
+        ),
+        seen_authors=seen,
+        add_label=_("Save and add another author"),
+        remove_hint=_("To remove an author, empty their fields and save."),
+    )
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_http_methods(["GET", "POST"])
+def witnesses(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    saved = _saved_list(dossier, "witnesses")
+    blocks = _blocks(request, len(saved))
+    return _section(
+        request,
+        dossier,
+        "complaint_witnesses",
+        lambda *args, **kwargs: WitnessesForm(*args, blocks=blocks, **kwargs),
+        WitnessesForm.initial_from(saved),
+        lead=_(
+            "People who saw the messages or what happened, and who could tell the police. "
+            "Ask them first if they agree."
+        ),
+        add_label=_("Save and add another witness"),
+        remove_hint=_("To remove a witness, empty their fields and save."),
+    )
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_http_methods(["GET", "POST"])
+def harm(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    return _section(
+        request,
+        dossier,
+        "complaint_harm",
+        HarmForm,
+        HarmForm.initial_from(complaint.stored(dossier).data or {}),
+        lead=_(
+            "What the harassment changed in daily life. This helps the court measure the harm "
+            "and, if you ask for it, the compensation."
+        ),
+    )
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_http_methods(["GET", "POST"])
+def tribunal(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    return _section(
+        request,
+        dossier,
+        "complaint_tribunal",
+        TribunalForm,
+        TribunalForm.initial_from(complaint.stored(dossier).data or {}),
+        lead=_(
+            "The letter goes to the procureur de la République of a tribunal judiciaire. You "
+            "can also take the dossier to any police station or gendarmerie: they must take "
+            "your complaint."
+        ),
+    )
+
+
+def _saved_list(dossier: Dossier, key: str) -> list[dict]:
+    found = (complaint.stored(dossier).data or {}).get(key)
+    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
+
+
+# --- The chronology notes -------------------------------------------------------------------------
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_http_methods(["GET", "POST"])
+def notes(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    if request.method == "POST":
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            ChronologyNote.objects.create(dossier=dossier, **form.cleaned_data)
+            request.session[SAVED] = True
+            return redirect("evidence:complaint_notes", dossier_id=dossier.pk)
+    else:
+        form = NoteForm()
+    return render(
+        request,
+        "evidence/complaint/notes.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "notes": dossier.notes.order_by("date", "created_at"),
+            "title": _TITLES["complaint_notes"],
+            "saved": request.session.pop(SAVED, False),
+        },
+    )
+
+
+@login_required
+@owned("note", note_for_user)
+@require_http_methods(["GET", "POST"])
+def note_edit(request: HttpRequest, note: ChronologyNote) -> HttpResponse:
+    dossier = note.dossier
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        note.delete()
+        return redirect("evidence:complaint_notes", dossier_id=dossier.pk)
+    if request.method == "POST":
+        form = NoteForm(request.POST, instance=note)
+        if form.is_valid():
+            form.save()
+            request.session[SAVED] = True
+            return redirect("evidence:complaint_notes", dossier_id=dossier.pk)
+    else:
+        form = NoteForm(instance=note)
+    return render(
+        request,
+        "evidence/complaint/note_edit.html",
+        {"dossier": dossier, "note": note, "form": form},
+    )
+
+
+# --- The letter ----------------------------------------------------------------------------------
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_http_methods(["GET", "POST"])
+def letter(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    row = complaint.stored(dossier)
+    exported, generated = letter_versions(dossier)
+    if request.method == "POST" and request.POST.get("action") == "reset":
+        complaint.reset_letter(dossier)
+        request.session[SAVED] = True
+        return redirect("evidence:complaint_letter", dossier_id=dossier.pk)
+    if request.method == "POST":
+        form = LetterForm(request.POST)
+        if form.is_valid():
+            try:
+                complaint.save_letter(
+                    dossier,
+                    form.cleaned_data["letter_text"],
+                    generated,
+                    version=form.cleaned_data["version"],
+                )
+            except complaint.OutOfDate:
+                _out_of_date(form, row)
+            else:
+                request.session[SAVED] = True
+                return redirect("evidence:complaint", dossier_id=dossier.pk)
+    else:
+        form = LetterForm(initial={"version": row.version, "letter_text": exported})
+    return render(
+        request,
+        "evidence/complaint/letter.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "edited": bool(row.letter_text),
+            "gaps": gaps(form["letter_text"].value() or ""),
+            "title": _TITLES["complaint_letter"],
+            "saved": request.session.pop(SAVED, False),
+        },
+    )

@@ -1,0 +1,410 @@
+"""Exporting a dossier: the PDF and the package for the police or the procureur, made in the
+background (evidence.export.tasks) and stored encrypted until the person downloads them.
+
+The order: collect the rows into plain data, render the PDF into a temporary file, write the
+package (ZIP) straight into a sealed stream (it is never plain on disk), seal the PDF, both in
+segments into the private storage, then, in one transaction with the dossier locked, append
+the export to the custody log with both hashes and mark the export done. Progress is written
+as it goes, for the page that polls it. Any failure deletes whatever was already stored and
+says why, in words the person understands.
+
+Memory stays flat whatever the number of pieces, but for WeasyPrint's layout (about 1 MB a
+page): files are read one at a time, the PDF and the ZIP never sit whole in memory, and the
+images wait on disk until they are drawn (see bench/export.py for the figures).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import logging
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from evidence.export.document.collect import collect
+from evidence.export.document.data import DossierExport
+from evidence.export.document.package import write_package
+from evidence.export.document.render import write_dossier_pdf
+from evidence.models import Dossier, Export, ExportStatus, ExportStep
+from evidence.sealing import sealed_files
+from evidence.vault import custody
+from evidence.vault.custody import Action
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = (ExportStatus.QUEUED, ExportStatus.RUNNING)
+# An export still queued or running after this long was lost (a worker stopped): it no longer
+# blocks a new one, and is marked failed.
+STALE_AFTER = dt.timedelta(hours=1)
+# Packages weigh up to hundreds of MB: older finished exports are deleted beyond these.
+KEPT_EXPORTS = 3
+# Progress (0–100) at the start of each step, in proportion to the time they take (about 85%
+# of it is the PDF's, see bench/export.py); the PDF step advances with the pages laid out, the
+# package step with the originals written.
+PROGRESS = {
+    ExportStep.COLLECT: 2,
+    ExportStep.PDF: 5,
+    ExportStep.PACKAGE: 85,
+    ExportStep.SEALING: 97,
+}
+_MIN_PROGRESS_STEP = 2
+
+
+class ExportFailed(Exception):
+    def __init__(self, code: str, piece: int | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.piece = piece
+
+
+# --- Starting ------------------------------------------------------------------------------------
+
+
+def request_export(dossier: Dossier, user, token: uuid.UUID) -> tuple[Export, bool]:
+    """(the export, whether it is new). The same token twice, or an export already under way,
+    gives the existing export: a double submit never starts two."""
+    try:
+        with transaction.atomic():
+            locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+            existing = locked.exports.filter(token=token).first()
+            if existing is not None:
+                return existing, False
+            _fail_stale(locked)
+            running = locked.exports.filter(status__in=ACTIVE).first()
+            if running is not None:
+                return running, False
+            return Export.objects.create(dossier=locked, requested_by=user, token=token), True
+    except IntegrityError:  # the same token, sent twice at the same instant
+        return Export.objects.get(dossier=dossier, token=token), False
+
+
+def active_export(dossier: Dossier) -> Export | None:
+    return dossier.exports.filter(status__in=ACTIVE, created_at__gte=_stale_before()).first()
+
+
+def mark_failed(export_id: uuid.UUID, code: str, piece: int | None = None) -> None:
+    Export.objects.filter(pk=export_id).exclude(status=ExportStatus.DONE).update(
+        status=ExportStatus.FAILED,
+        step=ExportStep.FINISHED,
+        error=code,
+        error_piece=piece,
+        finished_at=timezone.now(),
+    )
+
+
+def _stale_before() -> dt.datetime:
+    return timezone.now() - STALE_AFTER
+
+
+def _fail_stale(dossier: Dossier) -> None:
+    stale = dossier.exports.filter(status__in=ACTIVE, created_at__lt=_stale_before())
+    for export_id in stale.values_list("pk", flat=True):
+        mark_failed(export_id, "interrupted")
+
+
+def record_download(export: Export, user, what: str) -> None:
+    """The PDF or the package leaving the vault is an event of the dossier's custody."""
+    digest = export.pdf_sha256 if what == "pdf" else export.package_sha256
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=export.dossier_id)
+        custody.append(
+            dossier,
+            Action.EXPORT_DOWNLOADED,
+            timezone.now(),
+            by=custody.actor(user, dossier.role),
+            export=str(export.pk),
+            what=what,
+            sha256=digest,
+        )
+
+
+def delete_export(export: Export, user) -> None:
+    """Delete an export and its files for good: the person has downloaded them, or does not
+    want them kept. The custody log keeps the fingerprints of what was deleted. An export
+    still under way stops there: its worker finds it gone and discards what it made
+    (see _finish)."""
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=export.dossier_id)
+        locked = Export.objects.select_for_update().filter(pk=export.pk).first()
+        if locked is None:  # deleted meanwhile (a double submit)
+            return
+        names = locked.blob_names()
+        made = {
+            what: {"sha256": digest}
+            for what, digest in (("pdf", locked.pdf_sha256), ("package", locked.package_sha256))
+            if digest
+        }
+        custody.append(
+            dossier,
+            Action.EXPORT_DELETED,
+            timezone.now(),
+            by=custody.actor(user, dossier.role),
+            export=str(locked.pk),
+            status=locked.status,
+            **made,
+        )
+        locked.delete()
+        transaction.on_commit(lambda: _discard(names))
+
+
+# --- Running -------------------------------------------------------------------------------------
+
+
+def run_export(export_id: uuid.UUID | str) -> Export | None:
+    """Make and store the export's PDF and package. Runs once: an export that is not queued
+    any more (already run, failed as stale, or gone with its dossier) is left as it is."""
+    claimed = Export.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING,
+        step=ExportStep.COLLECT,
+        progress=PROGRESS[ExportStep.COLLECT],
+        started_at=timezone.now(),
+    )
+    if not claimed:
+        return Export.objects.filter(pk=export_id).first()
+    export = Export.objects.select_related("dossier", "requested_by").get(pk=export_id)
+    written: list[str] = []
+    try:
+        _make(export, written)
+    except ExportFailed as failure:
+        _discard(written)
+        mark_failed(export.pk, failure.code, failure.piece)
+    except Exception:
+        logger.exception("export %s of dossier %s failed", export.pk, export.dossier_id)
+        _discard(written)
+        mark_failed(export.pk, "unknown")
+    return Export.objects.filter(pk=export_id).first()
+
+
+def _make(export: Export, written: list[str]) -> None:
+    dossier = export.dossier
+    data = collect(dossier, now=timezone.now())
+    progress = _Progress(export.pk)
+
+    progress.step(ExportStep.PDF)
+    with (
+        tempfile.TemporaryFile() as pdf,
+        tempfile.TemporaryDirectory(prefix="export-images-") as images,
+    ):
+        # Plain copies live only in these private temporary files (the PDF, the display
+        # images waiting to be drawn), removed as soon as the export ends. The package is
+        # never plain on disk: it is sealed as it is written.
+        with _pages_reported(progress, _expected_pages(data)):
+            fetcher = write_dossier_pdf(_watched(data, progress), pdf, image_folder=images)
+        gc.collect()  # the layout of hundreds of pages: give its memory back before the ZIP
+        if progress.failures:  # WeasyPrint leaves out an image it cannot load: we do not
+            raise progress.failures[0]
+        if fetcher.refused:
+            logger.warning("export %s: %d URLs refused in the PDF", export.pk, len(fetcher.refused))
+        pdf_size = pdf.tell()
+        pdf.seek(0)
+        pdf_sha256 = hashlib.file_digest(pdf, "sha256").hexdigest()
+
+        progress.step(ExportStep.PACKAGE)
+        originals = sum(1 for piece in data.pieces for file in piece.files if file.original)
+        progress.expect(originals, until=PROGRESS[ExportStep.SEALING])
+        try:
+            with sealed_files.sealing(written) as (package_name, sealed):
+                package = write_package(_watched(data, progress), pdf, sealed)
+            # The PDF is sealed in segments too: that of a big dossier weighs tens of MB.
+            progress.step(ExportStep.SEALING)
+            pdf.seek(0)
+            pdf_name = sealed_files.write_stream(pdf, written)
+        except OSError as error:
+            raise ExportFailed("storage") from error
+    _finish(
+        export,
+        data,
+        pdf={"name": pdf_name, "sha256": pdf_sha256, "size": pdf_size},
+        package={"name": package_name, "sha256": package.sha256, "size": package.size},
+    )
+
+
+def _finish(export: Export, data: DossierExport, *, pdf: dict, package: dict) -> None:
+    """Log the export in the custody chain and mark it done, or give up if the dossier (or the
+    export) was erased meanwhile: then the blobs just stored go too."""
+    finished_at = timezone.now()
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().filter(pk=export.dossier_id).first()
+        if dossier is None or not Export.objects.filter(pk=export.pk).exists():
+            transaction.on_commit(lambda: _discard([pdf["name"], package["name"]]))
+            return
+        custody.append(
+            dossier,
+            Action.DOSSIER_EXPORTED,
+            finished_at,
+            by=custody.actor(export.requested_by, dossier.role),
+            export=str(export.pk),
+            reference=data.reference,
+            pieces=[piece.number for piece in data.pieces],
+            custody_head=data.custody_head,
+            pdf={"sha256": pdf["sha256"], "size": pdf["size"]},
+            package={"sha256": package["sha256"], "size": package["size"]},
+        )
+        Export.objects.filter(pk=export.pk).update(
+            status=ExportStatus.DONE,
+            step=ExportStep.FINISHED,
+            progress=100,
+            finished_at=finished_at,
+            pieces=len(data.pieces),
+            pdf_name=pdf["name"],
+            pdf_sha256=pdf["sha256"],
+            pdf_size=pdf["size"],
+            package_name=package["name"],
+            package_sha256=package["sha256"],
+            package_size=package["size"],
+        )
+        old = list(
+            dossier.exports.filter(status__in=(ExportStatus.DONE, ExportStatus.FAILED))
+            .exclude(pk=export.pk)
+            .order_by("-created_at")[KEPT_EXPORTS - 1 :]
+        )
+        names = [name for item in old for name in item.blob_names()]
+        Export.objects.filter(pk__in=[item.pk for item in old]).delete()
+        transaction.on_commit(lambda: _discard(names))
+
+
+def _discard(names: list[str]) -> None:
+    for name in names:
+        try:
+            sealed_files.delete(name)
+        except OSError:
+            logger.exception("could not delete the blob %s", name)
+
+
+# --- Progress, and the file loaders that report it -------------------------------------------
+
+
+class _Progress:
+    """Writes the export's step and percentage, at most every few percent."""
+
+    def __init__(self, export_id: uuid.UUID) -> None:
+        self.export_id = export_id
+        self.value = PROGRESS[ExportStep.COLLECT]
+        self.start = self.value
+        self.until = self.value
+        self.total = 0
+        self.done = 0
+        self.failures: list[ExportFailed] = []
+
+    def step(self, step: str) -> None:
+        self.value = PROGRESS[step]
+        Export.objects.filter(pk=self.export_id).update(step=step, progress=self.value)
+
+    def expect(self, total: int, *, until: int) -> None:
+        self.start, self.until, self.total, self.done = self.value, until, total, 0
+
+    def failed(self, piece: int) -> ExportFailed:
+        failure = ExportFailed("file", piece)
+        self.failures.append(failure)
+        return failure
+
+    def set(self, value: int) -> None:
+        if value - self.value >= _MIN_PROGRESS_STEP:
+            self.value = value
+            Export.objects.filter(pk=self.export_id).update(progress=value)
+
+    def tick(self) -> None:
+        self.done += 1
+        if not self.total:
+            return
+        self.set(self.start + (self.until - self.start) * min(self.done, self.total) // self.total)
+
+
+def _expected_pages(data: DossierExport) -> int:
+    """About how many pages the PDF has: the cover and chapters, a page per piece, the tables."""
+    files = sum(len(piece.files) for piece in data.pieces)
+    rows = len(data.pieces) + len(data.free_entries)
+    return 9 + len(data.pieces) + files // 30 + rows // 20
+
+
+class _PageReporter(logging.Handler):
+    """WeasyPrint names each page it lays out on its progress logger ("weasyprint.progress"):
+    the PDF step's progress, for the export running in this thread."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.current = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        watching = getattr(self.current, "watching", None)
+        if watching is None or not isinstance(record.msg, str):
+            return
+        progress, pages = watching
+        start, end = PROGRESS[ExportStep.PDF], PROGRESS[ExportStep.PACKAGE]
+        laid_out = start + (end - start) * 4 // 5  # drawing the PDF takes the last fifth
+        if record.msg.startswith("Step 5") and record.args:
+            page = record.args[0] if isinstance(record.args[0], int) else 0
+            progress.set(min(start + (laid_out - start) * page // pages, laid_out))
+        elif record.msg.startswith("Step 6"):
+            progress.set(laid_out)
+
+
+_page_reporter = _PageReporter()
+_progress_logger = logging.getLogger("weasyprint.progress")
+_progress_logger.addHandler(_page_reporter)
+_progress_logger.setLevel(logging.INFO)
+_progress_logger.propagate = False  # a line per page is for the progress bar, not the log
+
+
+@contextmanager
+def _pages_reported(progress: _Progress, pages: int) -> Iterator[None]:
+    _page_reporter.current.watching = (progress, max(pages, 1))
+    try:
+        yield
+    finally:
+        _page_reporter.current.watching = None
+
+
+def _watched(data: DossierExport, progress: _Progress) -> DossierExport:
+    """The same dossier, its loaders reporting progress, checking each original against the
+    fingerprint taken on arrival, and naming the piece when a blob is altered or gone."""
+    pieces = []
+    for piece in data.pieces:
+        files = tuple(
+            replace(
+                file,
+                display=(
+                    _loader(file.display, piece.number, progress, count=False)
+                    if file.display
+                    else None
+                ),
+                original=(
+                    _loader(file.original, piece.number, progress, expected=file.sha256)
+                    if file.original
+                    else None
+                ),
+            )
+            for file in piece.files
+        )
+        pieces.append(replace(piece, files=files))
+    return replace(data, pieces=tuple(pieces))
+
+
+def _loader(
+    load: Callable[[], bytes],
+    number: int,
+    progress: _Progress,
+    *,
+    expected: str = "",
+    count: bool = True,
+) -> Callable[[], bytes]:
+    def watched() -> bytes:
+        try:
+            data = load()
+        except (FileNotFoundError, sealed_files.DecryptionError) as error:
+            raise progress.failed(number) from error
+        if expected and hashlib.sha256(data).hexdigest() != expected:
+            raise progress.failed(number)
+        if count:
+            progress.tick()
+        return data
+
+    return watched

@@ -1,0 +1,168 @@
+"""Exporting the dossier: start an export (it runs in the background), follow its progress, and
+download the PDF and the package. Views parse, call evidence.export.jobs, render.
+
+The export's page works without JavaScript (a "Refresh" link); with htmx, its status region
+asks the server every 2 seconds, gets 204 while nothing changed, and stops once the export is
+finished (the region the server sends back then has no trigger). Downloads leave only through
+these views, ownership-checked, never cached, and the package is streamed as it is decrypted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
+
+from common.forms import ConfirmForm
+from evidence.access import dossier_for_user, export_for_user, owned
+from evidence.complaint.forms import ExportForm
+from evidence.complaint.letter import gaps
+from evidence.export import jobs as exports
+from evidence.export.document.collect import letter_versions
+from evidence.export.tasks import export_dossier
+from evidence.models import Dossier, Export, ExportStatus
+from evidence.sealing import sealed_files
+
+logger = logging.getLogger(__name__)
+ALREADY_RUNNING = "evidence_export_already_running"
+DELETED = "evidence_export_deleted"
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_http_methods(["GET", "POST"])
+def export_start(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    form = ExportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        export, created = exports.request_export(dossier, request.user, token)
+        if created:
+            _enqueue(export)
+        elif export.token != token:
+            request.session[ALREADY_RUNNING] = True
+        return redirect("evidence:export_detail", export_id=export.pk)
+    exported, _generated = letter_versions(dossier)
+    return render(
+        request,
+        "evidence/export/start.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "gaps": gaps(exported),
+            "pieces": dossier.pieces.count(),
+            "active": exports.active_export(dossier),
+            "exports": dossier.exports.all(),
+            "deleted": request.session.pop(DELETED, False),
+        },
+    )
+
+
+def _enqueue(export: Export) -> None:
+    try:
+        export_dossier.enqueue(str(export.pk))
+    except Exception:  # the queue is down: say so on the export's page, do not hang there
+        logger.exception("could not queue export %s", export.pk)
+        exports.mark_failed(export.pk, "unknown")
+
+
+@login_required
+@owned("export", export_for_user)
+@require_safe
+def export_detail(request: HttpRequest, export: Export) -> HttpResponse:
+    state = f"{export.status}-{export.step}-{export.progress}"
+    context = {
+        "dossier": export.dossier,
+        "export": export,
+        "state": state,
+        "already_running": request.session.pop(ALREADY_RUNNING, False),
+    }
+    if request.htmx:
+        if request.GET.get("shown") == state:
+            return HttpResponse(status=204)  # nothing new: htmx keeps the region and polls on
+        return render(request, "evidence/export/detail.html#status", context)
+    return render(request, "evidence/export/detail.html", context)
+
+
+@login_required
+@owned("export", export_for_user)
+@require_GET
+def export_pdf(request: HttpRequest, export: Export) -> HttpResponse:
+    _require_done(export)
+    return _download(request, export, "pdf", export.pdf_name, export.pdf_size, "application/pdf")
+
+
+@login_required
+@owned("export", export_for_user)
+@require_GET
+def export_zip(request: HttpRequest, export: Export) -> HttpResponse:
+    _require_done(export)
+    return _download(
+        request, export, "package", export.package_name, export.package_size, "application/zip"
+    )
+
+
+@login_required
+@owned("export", export_for_user)
+@require_http_methods(["GET", "POST"])
+def export_delete(request: HttpRequest, export: Export) -> HttpResponse:
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        exports.delete_export(export, request.user)
+        request.session[DELETED] = True
+        return redirect("evidence:export_start", dossier_id=export.dossier_id)
+    return render(
+        request,
+        "evidence/export/delete.html",
+        {"form": form, "export": export, "dossier": export.dossier},
+    )
+
+
+def _download(
+    request: HttpRequest, export: Export, what: str, name: str, size: int, content_type: str
+) -> HttpResponse:
+    """The file, decrypted segment by segment as it is sent: never whole in memory."""
+    chunks = sealed_files.read_stream(name)
+    try:
+        first = next(chunks)  # a missing or altered file shows before anything is sent
+    except (FileNotFoundError, sealed_files.DecryptionError, StopIteration):
+        chunks.close()
+        return _altered(request, export)
+    exports.record_download(export, request.user, what)
+    response = StreamingHttpResponse(_joined(first, chunks), content_type=content_type)
+    response["Content-Length"] = str(size)
+    add_never_cache_headers(response)
+    response["X-Content-Type-Options"] = "nosniff"
+    extension = "pdf" if what == "pdf" else "zip"
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"dossier-{export.dossier.reference}.{extension}"
+    )
+    return response
+
+
+def _joined(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    """The first chunk, then the others; closing it (the response does) closes the file."""
+    try:
+        yield first
+        yield from rest
+    finally:
+        rest.close()
+
+
+def _require_done(export: Export) -> None:
+    if export.status != ExportStatus.DONE:
+        raise Http404("this export has no files")
+
+
+def _altered(request: HttpRequest, export: Export) -> HttpResponse:
+    return render(
+        request,
+        "evidence/export/altered.html",
+        {"dossier": export.dossier, "export": export},
+        status=409,
+    )

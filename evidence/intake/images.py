@@ -1,0 +1,269 @@
+"""Safe ingestion of untrusted uploads: screenshots and photos, and PDF documents.
+
+The original bytes are the evidence: they are hashed before anything else and never changed
+here. What this module makes are derivatives for display, re-encoded from the pixels alone so
+that no EXIF, GPS, XMP or ICC data reaches anyone who sees them.
+
+Animated images (animated WebP or PNG) are refused rather than reduced to their first frame:
+a still derivative would silently misrepresent the evidence, and a screenshot of the animation in
+its conversation shows it with its context. A HEIF holding several images is not an animation;
+its primary image, the one every viewer shows, is used.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from io import BytesIO
+
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
+from evidence.vault.integrity import sha256_bytes
+
+register_heif_opener()
+
+ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "HEIF")
+DISPLAY_MAX_HEIGHT = 1600
+DISPLAY_QUALITY = 82
+THUMBNAIL_BOX = (320, 320)
+THUMBNAIL_QUALITY = 75
+_WHITE = (255, 255, 255)
+_MEGABYTE = 1024 * 1024
+# Readers accept %%EOF followed by some trailing whitespace or junk; 1 KiB is the usual allowance.
+_PDF_EOF_WINDOW = 1024
+
+EMPTY = _("This file is empty. Choose your screenshot again and send it once more.")
+NOT_ALLOWED = _("This file is not an image we accept. Send a PNG, JPEG, WebP or HEIC screenshot.")
+TOO_MANY_PIXELS = _(
+    "This image is far too large in width and height. Send an ordinary screenshot instead."
+)
+DAMAGED = _("This image is damaged or incomplete. Try saving it or taking the screenshot again.")
+ANIMATED = _("This image is animated. Take a screenshot of it and send that instead.")
+NOT_A_PDF = _("This file is not a PDF document. Send the PDF itself, or a screenshot of it.")
+DAMAGED_PDF = _("This PDF is damaged or incomplete. Try downloading or saving it again.")
+
+
+class UploadRejected(Exception):
+    """An upload we refuse; `code` is stable for code, `message` is for the person uploading."""
+
+    def __init__(self, code: str, message: str | Promise) -> None:
+        super().__init__(code)  # str(exc) must not force the lazy message
+        self.code = code
+        self.message = message
+
+
+class ImageRejected(UploadRejected):
+    """Codes: empty, too_large, not_allowed, too_many_pixels, damaged, animated."""
+
+
+@dataclass(frozen=True)
+class IngestedImage:
+    sha256: str  # of the original bytes
+    size: int
+    mime_type: str
+    format: str
+    width: int  # as stored in the file, before any EXIF rotation
+    height: int
+    display: bytes
+    display_mime: str
+    display_width: int
+    display_height: int
+    thumbnail: bytes
+    thumbnail_mime: str
+    thumbnail_width: int
+    thumbnail_height: int
+    # When the camera says the photo was taken (EXIF DateTimeOriginal, ISO 8601, with the
+    # offset when the file gives it); None for most screenshots. Read, never trusted blindly:
+    # the vault records it as "read from the file".
+    taken_at: str | None = None
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    sha256: str
+    size: int
+    page_count: int | None  # None when the file does not say it in plain text
+
+
+def ingest_image(data: bytes, *, max_bytes: int, max_pixels: int) -> IngestedImage:
+    """Check an uploaded image and make its clean derivatives, or raise ImageRejected."""
+    _check_size(data, max_bytes, ImageRejected)
+    sha256 = sha256_bytes(data)
+    with _strict_decoding(), _refusing_bad_images():
+        original = Image.open(BytesIO(data), formats=ALLOWED_FORMATS)
+        if original.width * original.height > max_pixels:
+            raise ImageRejected("too_many_pixels", TOO_MANY_PIXELS)
+        original.verify()
+        # verify() leaves the image unusable: decode from a fresh open of the same format.
+        image = Image.open(BytesIO(data), formats=[original.format])
+        if image.format != "HEIF" and getattr(image, "n_frames", 1) > 1:
+            raise ImageRejected("animated", ANIMATED)
+        image.load()
+        format, width, height = image.format, image.width, image.height
+        taken_at = _exif_taken_at(image)
+        # Each step works on the decoded image in place where it can: full-size copies are
+        # what an upload spends most of its time on, after decoding and resizing.
+        upright = _to_rgb(ImageOps.exif_transpose(image, in_place=True) or image)
+        upright.thumbnail((upright.width, DISPLAY_MAX_HEIGHT), Image.Resampling.LANCZOS)
+        display = _pixels_only(upright)
+        thumbnail = _shrunk(display, THUMBNAIL_BOX)
+        return IngestedImage(
+            sha256=sha256,
+            size=len(data),
+            mime_type=Image.MIME[format],
+            format=format,
+            width=width,
+            height=height,
+            display=_jpeg(display, DISPLAY_QUALITY),
+            display_mime="image/jpeg",
+            display_width=display.width,
+            display_height=display.height,
+            thumbnail=_jpeg(thumbnail, THUMBNAIL_QUALITY),
+            thumbnail_mime="image/jpeg",
+            thumbnail_width=thumbnail.width,
+            thumbnail_height=thumbnail.height,
+            taken_at=taken_at,
+        )
+
+
+def sniff_pdf(data: bytes, *, max_bytes: int) -> PdfInfo:
+    """Accept only what is plainly a whole PDF; the file is never parsed or rendered here."""
+    _check_size(data, max_bytes, UploadRejected)
+    sha256 = sha256_bytes(data)
+    if not data.startswith(b"%PDF-"):
+        raise UploadRejected("not_allowed", NOT_A_PDF)
+    if b"%%EOF" not in data[-_PDF_EOF_WINDOW:]:
+        raise UploadRejected("damaged", DAMAGED_PDF)
+    return PdfInfo(sha256=sha256, size=len(data), page_count=_pdf_page_count(data))
+
+
+def too_large_message(max_bytes: int) -> Promise:
+    limit = f"{max_bytes / _MEGABYTE:.1f}".removesuffix(".0")
+    return format_lazy(_("This file is too big. The limit is {limit} MB."), limit=limit)
+
+
+def _check_size(data: bytes, max_bytes: int, rejected: type[UploadRejected]) -> None:
+    if not data:
+        raise rejected("empty", EMPTY)
+    if len(data) > max_bytes:
+        raise rejected("too_large", too_large_message(max_bytes))
+
+
+_STRICT = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Never pad a truncated image with grey, whatever the rest of the process asked for.
+
+    Importing WeasyPrint sets Pillow's process-wide ImageFile.LOAD_TRUNCATED_IMAGES to True,
+    which would let half an image through as if whole. Evidence is decoded with it off; the
+    lock keeps two uploads from restoring each other's setting halfway.
+    """
+    with _STRICT:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
+@contextmanager
+def _refusing_bad_images() -> Iterator[None]:
+    """Turn whatever decoding hostile or broken bytes raises into a refusal a person can read."""
+    try:
+        yield
+    except UploadRejected:
+        raise
+    # Pillow warns, then errors, past its own pixel limit; the warning is an exception
+    # wherever warnings are errors (as in the tests), so both mean the same thing here.
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageRejected("too_many_pixels", TOO_MANY_PIXELS) from exc
+    except UnidentifiedImageError as exc:
+        raise ImageRejected("not_allowed", NOT_ALLOWED) from exc
+    # Decoders fail on malformed data with many exception types (OSError, SyntaxError,
+    # ValueError, struct.error, zlib.error…); for a user each means the file is damaged.
+    except Exception as exc:
+        raise ImageRejected("damaged", DAMAGED) from exc
+
+
+_EXIF_IFD = 0x8769
+_DATE_TIME_ORIGINAL = 0x9003
+_OFFSET_TIME_ORIGINAL = 0x9011
+_EXIF_DATE = re.compile(r"(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
+_EXIF_OFFSET = re.compile(r"[+-]\d{2}:\d{2}")
+
+
+def _exif_taken_at(image: Image.Image) -> str | None:
+    """The camera's own capture time, if the file states one we can read; never a guess."""
+    try:
+        details = image.getexif().get_ifd(_EXIF_IFD)
+        stamp = _EXIF_DATE.fullmatch(str(details.get(_DATE_TIME_ORIGINAL, "")).strip("\0 "))
+        offset = str(details.get(_OFFSET_TIME_ORIGINAL, "")).strip("\0 ")
+    except Exception:  # malformed EXIF is common and never a reason to refuse the image
+        return None
+    if stamp is None:
+        return None
+    year, month, day, hour, minute, second = stamp.groups()
+    text = f"{year}-{month}-{day}T{hour}:{minute}:{second}"
+    return text + offset if _EXIF_OFFSET.fullmatch(offset) else text
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    if image.mode.startswith("I"):
+        # 16-bit grey: a plain convert("L") clips every value above 255 to white.
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
+    if image.mode in ("RGBA", "RGBa", "LA", "La", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    ):
+        rgba = image.convert("RGBA")
+        on_white = Image.new("RGB", rgba.size, _WHITE)
+        on_white.paste(rgba, mask=rgba.getchannel("A"))
+        return on_white
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A new image holding the pixels and nothing else: no EXIF, GPS, XMP or ICC profile."""
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    return clean
+
+
+def _shrunk(image: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """A copy fitting in box, keeping proportions; never enlarged."""
+    copy = image.copy()
+    copy.thumbnail(box, Image.Resampling.LANCZOS)
+    return copy
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    buffer = BytesIO()
+    image.save(buffer, format="JPEG", quality=quality, optimize=True)
+    return buffer.getvalue()
+
+
+_PDF_PAGE_TREE_NODE = re.compile(rb"/Type\s*/Pages\b")
+_PDF_COUNT = re.compile(rb"/Count\s+(\d{1,9})(?!\d)")
+
+
+def _pdf_page_count(data: bytes) -> int | None:
+    """Best effort: the root of the page tree counts every page, so it has the largest /Count.
+
+    Page trees kept in compressed object streams are not read, hence None rather than a guess.
+    Objects are cut with split/rpartition, not a regex spanning them: linear on hostile input.
+    """
+    counts = []
+    for chunk in data.split(b"endobj"):
+        body = chunk.rpartition(b"obj")[2]
+        if _PDF_PAGE_TREE_NODE.search(body) and (count := _PDF_COUNT.search(body)):
+            counts.append(int(count.group(1)))
+    return max(counts, default=None)

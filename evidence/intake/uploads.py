@@ -1,0 +1,117 @@
+"""Receiving evidence files: in memory only, each bounded, never written to a temporary file.
+
+Django's default handlers spill large uploads to a temporary file on disk; evidence must never
+sit there in clear. This handler keeps each file in memory up to the vault's limit. A bigger
+file is not kept at all: its bytes are read and dropped, and it arrives as an `OversizedUpload`
+so the form can say "too big" while keeping everything else the person typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from io import BytesIO
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+
+class OversizedUpload(InMemoryUploadedFile):
+    """A file that was over the limit: its name and size only, none of its bytes."""
+
+    oversized = True
+
+
+class BoundedMemoryUploadHandler(FileUploadHandler):
+    def __init__(self, request=None, *, max_bytes: int) -> None:
+        super().__init__(request)
+        self.max_bytes = max_bytes
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.buffer: BytesIO | None = BytesIO()
+        raise StopFutureHandlers()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        if self.buffer is None:
+            return None  # already over the limit: drop the rest
+        if start + len(raw_data) > self.max_bytes:
+            self.buffer = None
+            return None
+        self.buffer.write(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
+        if self.buffer is None:
+            return OversizedUpload(
+                BytesIO(),
+                self.field_name,
+                self.file_name,
+                self.content_type,
+                file_size,
+                self.charset,
+                self.content_type_extra,
+            )
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            self.buffer,
+            self.field_name,
+            self.file_name,
+            self.content_type,
+            file_size,
+            self.charset,
+            self.content_type_extra,
+        )
+
+
+def bounded_uploads(view: Callable) -> Callable:
+    """Receive files with our own handler (memory only, each bounded), then check CSRF.
+
+    The handler must be in place before anything reads the body, and the CSRF check reads it:
+    hence csrf_exempt outside and csrf_protect inside (Django's documented pattern). A body
+    past Django's limits (too many files, too much form data) gets our page, not a 400.
+    """
+    protected = csrf_protect(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, **kwargs) -> HttpResponse:
+        max_bytes = settings.EVIDENCE_MAX_UPLOAD_BYTES
+        request.upload_handlers = [BoundedMemoryUploadHandler(request, max_bytes=max_bytes)]
+        if request.method == "POST" and _declared_length(request) > _largest_request():
+            return _upload_too_big(request, kwargs)
+        try:
+            return protected(request, **kwargs)
+        except (RequestDataTooBig, TooManyFilesSent):
+            return _upload_too_big(request, kwargs)
+
+    return csrf_exempt(wrapper)
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _largest_request() -> int:
+    files = settings.EVIDENCE_MAX_FILES_PER_PIECE * settings.EVIDENCE_MAX_UPLOAD_BYTES
+    return files + settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024
+
+
+def _upload_too_big(request: HttpRequest, kwargs: dict) -> HttpResponse:
+    return render(
+        request,
+        "evidence/intake/upload_too_big.html",
+        {
+            "back_url": request.path,
+            "max_files": settings.EVIDENCE_MAX_FILES_PER_PIECE,
+            "limit": settings.EVIDENCE_MAX_UPLOAD_BYTES // (1024 * 1024),
+        },
+        status=413,
+    )

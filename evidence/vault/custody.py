@@ -1,0 +1,146 @@
+"""The custody log of a dossier: appending events, and what each event seals.
+
+An event's payload holds its own `seq` and server time (`at`, UTC), the `action`, who acted,
+and the values concerned: the whole record of a piece when it is added, old and new values
+when it is edited, the hashes of its files when it is deleted. Replaying the payloads gives
+what the dossier's rows must hold now, which is how `vault.verify` notices a row changed
+behind the log's back. Appending must happen inside the transaction that locked the dossier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from evidence.models import CustodyEvent, Dossier, EvidenceFile, Piece
+from evidence.vault.integrity import GENESIS, event_hash
+
+
+class Action(models.TextChoices):
+    DOSSIER_CREATED = "dossier_created", _("Dossier created")
+    DOSSIER_EDITED = "dossier_edited", _("Dossier changed")
+    PIECE_ADDED = "piece_added", _("Piece added")
+    FILES_ADDED = "files_added", _("Files added to a piece")
+    PIECE_EDITED = "piece_edited", _("Piece details changed")
+    PIECE_DELETED = "piece_deleted", _("Piece deleted")
+    EXPORTED = "exported", _("Original downloaded")
+    DOSSIER_EXPORTED = "dossier_exported", _("Dossier exported (PDF and package)")
+    EXPORT_DOWNLOADED = "export_downloaded", _("Exported dossier downloaded")
+    EXPORT_DELETED = "export_deleted", _("Exported dossier deleted from the vault")
+    SHARED = "shared", _("Shared")  # reserved for sharing with a helper (not built yet)
+
+
+DOSSIER_FIELDS = ("title", "concerns", "person_name", "person_age_band", "role", "facts")
+PIECE_FIELDS = (
+    "kind", "title", "platform", "url", "author_displayed", "author_profile_url", "target",
+    "published_raw", "published_is_absolute", "published_date", "published_time",
+    "captured_at", "added_by_role", "description", "transcript", "context", "sensitivity",
+    "intimate_consent", "files_withheld",
+    "reported_to_platform", "reported_to_platform_on", "platform_reference",
+    "reported_to_pharos", "reported_to_pharos_on", "pharos_reference",
+    "reported_to_3018", "reported_to_3018_on", "reference_3018",
+    "still_online", "removed", "provenance",
+)  # fmt: skip
+
+
+def utc_iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def sealed_value(value: Any) -> Any:
+    """A value as the log keeps it: JSON types only, dates in ISO 8601, datetimes in UTC."""
+    if isinstance(value, dt.datetime):
+        return utc_iso(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return value
+
+
+def dossier_record(dossier: Dossier) -> dict[str, Any]:
+    return {field: sealed_value(getattr(dossier, field)) for field in DOSSIER_FIELDS}
+
+
+def piece_record(piece: Piece) -> dict[str, Any]:
+    return {field: sealed_value(getattr(piece, field)) for field in PIECE_FIELDS}
+
+
+def file_record(file: EvidenceFile) -> dict[str, Any]:
+    return {
+        "position": file.position,
+        "name": file.original_name,
+        "sha256": file.sha256,
+        "size": file.size,
+        "mime_type": file.mime_type,
+        "received_at": utc_iso(file.received_at),
+    }
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{field: {"old": …, "new": …}} for every field whose sealed value changed."""
+    return {
+        field: {"old": before.get(field), "new": value}
+        for field, value in after.items()
+        if before.get(field) != value
+    }
+
+
+def actor(user, role: str) -> dict[str, str]:
+    return {"user": user.get_username() if user is not None else "", "role": role}
+
+
+def append(dossier: Dossier, action: str, at: dt.datetime, **details: Any) -> CustodyEvent:
+    """Add the next event. Call inside transaction.atomic, the dossier row locked."""
+    last = dossier.events.order_by("-seq").only("seq", "hash").first()
+    seq = last.seq + 1 if last else 1
+    prev_hash = last.hash if last else GENESIS
+    payload = {"seq": seq, "at": utc_iso(at), "action": str(action), **details}
+    return CustodyEvent.objects.create(
+        dossier=dossier,
+        seq=seq,
+        payload=payload,
+        prev_hash=prev_hash,
+        hash=event_hash(prev_hash, payload),
+    )
+
+
+class Replayed:
+    """What the log says the dossier holds now: its record, and each live piece's record
+    and files, by piece number; and the numbers of deleted pieces."""
+
+    def __init__(self) -> None:
+        self.dossier: dict[str, Any] | None = None
+        self.pieces: dict[int, dict[str, Any]] = {}
+        self.files: dict[int, list[dict[str, Any]]] = {}
+        self.deleted: set[int] = set()
+
+
+def replay(payloads: Iterable[dict[str, Any]]) -> Replayed:
+    state = Replayed()
+    for payload in payloads:
+        action = payload.get("action")
+        number = payload.get("piece")
+        if action == Action.DOSSIER_CREATED:
+            state.dossier = dict(payload.get("record", {}))
+        elif action == Action.DOSSIER_EDITED and state.dossier is not None:
+            _apply(state.dossier, payload.get("changes", {}))
+        elif action == Action.PIECE_ADDED:
+            state.pieces[number] = dict(payload.get("record", {}))
+            state.files[number] = list(payload.get("files", []))
+        elif action == Action.FILES_ADDED and number in state.files:
+            state.files[number].extend(payload.get("files", []))
+        elif action == Action.PIECE_EDITED and number in state.pieces:
+            _apply(state.pieces[number], payload.get("changes", {}))
+        elif action == Action.PIECE_DELETED:
+            state.pieces.pop(number, None)
+            state.files.pop(number, None)
+            state.deleted.add(number)
+    return state
+
+
+def _apply(record: dict[str, Any], field_changes: dict[str, Any]) -> None:
+    for field, change in field_changes.items():
+        record[field] = change.get("new") if isinstance(change, dict) else None

@@ -1,0 +1,634 @@
+"""The vault's operations: dossiers, pieces and their sealed files, the custody log, checks.
+
+Views call these and nothing else touches the rows or the blobs. The order of an upload:
+check and hash every file (evidence.intake.images), write the encrypted blobs, then in one
+transaction with the dossier row locked take the next piece number, create the rows and
+append the custody event. Any failure deletes the blobs already written: nothing is left
+behind, neither a file without its row nor a row without its file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from evidence.intake.images import (
+    IngestedImage,
+    PdfInfo,
+    UploadRejected,
+    ingest_image,
+    sniff_pdf,
+)
+from evidence.models import (
+    CustodyEvent,
+    Dossier,
+    EvidenceFile,
+    Kind,
+    Piece,
+    Sensitivity,
+    Source,
+)
+from evidence.sealing import sealed_files
+from evidence.vault import custody
+from evidence.vault.custody import Action
+from evidence.vault.dates import read_published
+from evidence.vault.integrity import sha256_bytes, verify_chain, verify_files
+
+# Answers for which no file is ever stored: keeping or sending a sexual image of a minor is
+# an offence even for the victim (legal-fr.md §1), and "I don't know" gets the same care.
+WITHHELD_SENSITIVITIES = (Sensitivity.MINOR, Sensitivity.UNSURE)
+FILE_KINDS = (Kind.IMAGE, Kind.PDF)
+PDF_MIME = "application/pdf"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as received: the person's own file name (kept as metadata only) and its bytes."""
+
+    name: str
+    data: bytes
+
+
+class FileRefused(Exception):
+    """One of the uploaded files was refused; nothing of the upload was kept."""
+
+    def __init__(self, file_name: str, rejection: UploadRejected) -> None:
+        super().__init__(rejection.code)
+        self.file_name = file_name
+        self.code = rejection.code
+        self.message = rejection.message
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    upload: Upload
+    image: IngestedImage | None = None
+    pdf: PdfInfo | None = None
+
+
+def files_are_withheld(sensitivity: str) -> bool:
+    return sensitivity in WITHHELD_SENSITIVITIES
+
+
+# --- Dossiers --------------------------------------------------------------------------------
+
+
+def create_dossier(owner, fields: dict[str, Any], *, token: uuid.UUID | None = None) -> Dossier:
+    """A new dossier and the first event of its log; the same token twice gives the same one."""
+    if token is not None:
+        existing = Dossier.objects.filter(owner=owner, submission_token=token).first()
+        if existing is not None:
+            return existing
+    with transaction.atomic():
+        dossier = Dossier.objects.create(owner=owner, submission_token=token, **fields)
+        custody.append(
+            dossier,
+            Action.DOSSIER_CREATED,
+            dossier.created_at,
+            by=custody.actor(owner, dossier.role),
+            record=custody.dossier_record(dossier),
+        )
+    return dossier
+
+
+def edit_dossier(dossier: Dossier, user, fields: dict[str, Any]) -> bool:
+    """Save the new values and log old and new ones; False when nothing changed."""
+    with transaction.atomic():
+        locked = _locked(dossier)
+        before = custody.dossier_record(locked)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        field_changes = custody.changes(before, custody.dossier_record(locked))
+        if not field_changes:
+            return False
+        locked.save(update_fields=list(fields))
+        custody.append(
+            locked,
+            Action.DOSSIER_EDITED,
+            timezone.now(),
+            by=custody.actor(user, locked.role),
+            changes=field_changes,
+        )
+    return True
+
+
+@dataclass(frozen=True)
+class Erasure:
+    title: str
+    pieces: int
+    files: int
+    derivatives: int
+    events: int
+    bytes: int
+
+
+def erase_dossier(dossier: Dossier) -> Erasure:
+    """Delete every blob and every row of the dossier, its log included, and say what went."""
+    files = list(EvidenceFile.objects.filter(piece__dossier=dossier))
+    names = [name for file in files for _what, name, _hash in file.blobs()]
+    # Exported PDFs and packages hold copies of everything: they go too.
+    names += [name for export in dossier.exports.all() for name in export.blob_names()]
+    summary = Erasure(
+        title=dossier.title,
+        pieces=dossier.pieces.count(),
+        files=len(files),
+        derivatives=len(names) - len(files),
+        events=dossier.events.count(),
+        bytes=sum(file.size for file in files),
+    )
+    with transaction.atomic():
+        Dossier.objects.filter(pk=dossier.pk).delete()
+        transaction.on_commit(lambda: _delete_blobs(names))
+    return summary
+
+
+# --- Pieces ----------------------------------------------------------------------------------
+
+
+def add_piece(
+    dossier: Dossier,
+    user,
+    fields: dict[str, Any],
+    uploads: Sequence[Upload] = (),
+    *,
+    token: uuid.UUID | None = None,
+) -> Piece:
+    """Check, seal and record a new piece with its files; raises FileRefused, storing nothing.
+
+    `fields` are the piece's values as typed (published_raw included; the vault reads the
+    date itself). When the content is sexual and may show a minor, the files are never
+    stored whatever the caller passes: the piece keeps only the facts.
+    """
+    fields = dict(fields)
+    sensitivity = fields.get("sensitivity", Sensitivity.NO)
+    withheld = files_are_withheld(sensitivity)
+    if withheld:
+        uploads = ()
+    if token is not None and (existing := _piece_with_token(dossier, token)) is not None:
+        return existing
+    prepared = _prepare_all(fields["kind"], uploads)
+    provenance = _typed(fields)
+    if not fields.get("captured_at"):
+        taken_at = _first_capture_time(prepared)
+        if taken_at is not None:
+            fields["captured_at"] = taken_at
+            provenance["captured_at"] = Source.FILE
+    fields.update(_published(fields.get("published_raw", "")))
+    written: list[str] = []
+    try:
+        sealed = [_seal(item, written) for item in prepared]
+        with transaction.atomic():
+            locked = _locked(dossier)
+            if token is not None and (existing := _piece_with_token(locked, token)):
+                _delete_blobs(written)
+                return existing
+            received_at = timezone.now()
+            locked.last_piece_number += 1
+            locked.save(update_fields=["last_piece_number"])
+            piece = Piece.objects.create(
+                dossier=locked,
+                number=locked.last_piece_number,
+                received_at=received_at,
+                added_by=user,
+                files_withheld=withheld,
+                provenance=provenance,
+                submission_token=token,
+                **fields,
+            )
+            files = _file_rows(piece, sealed, received_at, first_position=1)
+            custody.append(
+                locked,
+                Action.PIECE_ADDED,
+                received_at,
+                by=custody.actor(user, piece.added_by_role),
+                piece=piece.number,
+                record=custody.piece_record(piece),
+                files=[custody.file_record(file) for file in files],
+            )
+    except BaseException:
+        _delete_blobs(written)
+        raise
+    return piece
+
+
+def add_files(piece: Piece, user, uploads: Sequence[Upload], sensitivity: str) -> list:
+    """More files for an existing piece (the rest of a thread); same checks, same log."""
+    if files_are_withheld(sensitivity) or not uploads:
+        return []
+    prepared = _prepare_all(piece.kind, uploads)
+    written: list[str] = []
+    try:
+        sealed = [_seal(item, written) for item in prepared]
+        with transaction.atomic():
+            locked_dossier = _locked(piece.dossier)
+            locked = Piece.objects.select_for_update().get(pk=piece.pk)
+            last = locked.files.order_by("-position").values_list("position", flat=True).first()
+            received_at = timezone.now()
+            files = _file_rows(locked, sealed, received_at, first_position=(last or 0) + 1)
+            custody.append(
+                locked_dossier,
+                Action.FILES_ADDED,
+                received_at,
+                by=custody.actor(user, locked.added_by_role),
+                piece=locked.number,
+                files=[custody.file_record(file) for file in files],
+            )
+    except BaseException:
+        _delete_blobs(written)
+        raise
+    return files
+
+
+def edit_piece(piece: Piece, user, fields: dict[str, Any]) -> bool:
+    """Change a piece's details (never its files) and log old and new values."""
+    fields = dict(fields)
+    if "published_raw" in fields:
+        fields.update(_published(fields["published_raw"]))
+    with transaction.atomic():
+        locked_dossier = _locked(piece.dossier)
+        locked = Piece.objects.select_for_update().get(pk=piece.pk)
+        before = custody.piece_record(locked)
+        provenance = dict(locked.provenance)
+        for name, value in fields.items():
+            if getattr(locked, name) != value:
+                provenance[name] = Source.USER
+            setattr(locked, name, value)
+        locked.provenance = {name: str(source) for name, source in provenance.items()}
+        field_changes = custody.changes(before, custody.piece_record(locked))
+        if not field_changes:
+            return False
+        locked.save()
+        custody.append(
+            locked_dossier,
+            Action.PIECE_EDITED,
+            timezone.now(),
+            by=custody.actor(user, locked.added_by_role),
+            piece=locked.number,
+            changes=field_changes,
+        )
+    return True
+
+
+def delete_piece(piece: Piece, user) -> CustodyEvent:
+    """Delete the piece, its files and derivatives; the log keeps a tombstone.
+
+    The tombstone keeps the number (never reused), the files' hashes and the time, so the
+    dossier can show that a piece existed and was removed by its owner.
+    """
+    with transaction.atomic():
+        locked_dossier = _locked(piece.dossier)
+        locked = Piece.objects.select_for_update().get(pk=piece.pk)
+        files = list(locked.files.all())
+        names = [name for file in files for _what, name, _hash in file.blobs()]
+        tombstone = custody.append(
+            locked_dossier,
+            Action.PIECE_DELETED,
+            timezone.now(),
+            by=custody.actor(user, locked.added_by_role),
+            piece=locked.number,
+            files=[{"position": file.position, "sha256": file.sha256} for file in files],
+        )
+        locked.delete()
+        transaction.on_commit(lambda: _delete_blobs(names))
+    return tombstone
+
+
+def record_export(file: EvidenceFile, user) -> None:
+    """An original leaving the vault (downloaded) is an event of its custody."""
+    with transaction.atomic():
+        locked_dossier = _locked(file.piece.dossier)
+        custody.append(
+            locked_dossier,
+            Action.EXPORTED,
+            timezone.now(),
+            by=custody.actor(user, file.piece.added_by_role),
+            piece=file.piece.number,
+            file={"position": file.position, "sha256": file.sha256},
+            what="original",
+        )
+
+
+# --- What a piece still needs -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    code: str
+    label: str | Promise
+    done: bool
+    hint: str | Promise = ""
+
+
+def checklist(piece: Piece) -> list[CheckItem]:
+    """What makes a piece weigh (evidence.md): an exact date, where and who, context, words."""
+    files = list(piece.files.all())
+    if piece.published_is_absolute:
+        date_hint = ""
+    elif piece.published_raw:
+        date_hint = _(
+            "The date typed is not an exact date. On the platform, tap or hover the time to "
+            "see the full date, and write it like 14/03/2025 22:47."
+        )
+    else:
+        date_hint = _("Write the date and time shown on the screen, like 14/03/2025 22:47.")
+    return [
+        CheckItem("date", _("Exact publication date"), piece.published_is_absolute, date_hint),
+        CheckItem(
+            "where",
+            _("Link, or platform and author"),
+            bool(piece.url or (piece.platform and piece.author_displayed)),
+            _("Copy the link of the post or message, or give the platform and the author."),
+        ),
+        CheckItem(
+            "context",
+            _("Context"),
+            bool(piece.context.strip()) or len(files) > 1,
+            _("Say what came before or around it, or add a capture of the whole thread."),
+        ),
+        CheckItem(
+            "description",
+            _("Description"),
+            bool(piece.description.strip()),
+            _("Describe in a few words what it shows, as facts."),
+        ),
+    ]
+
+
+def is_complete(piece: Piece) -> bool:
+    return all(item.done for item in checklist(piece))
+
+
+def readiness(pieces: Iterable[Piece]) -> tuple[int, int]:
+    """(complete pieces, all pieces)."""
+    pieces = list(pieces)
+    return sum(1 for piece in pieces if is_complete(piece)), len(pieces)
+
+
+# --- Integrity ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Verification:
+    events: int = 0
+    blobs: int = 0
+    head_hash: str = ""
+    problems: list[str | Promise] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(dossier: Dossier) -> Verification:
+    """Recompute the custody chain and every stored file's hash (decrypting each blob), and
+    compare the rows with what the log says they hold. Each problem names what differs."""
+    result = Verification()
+    events = list(dossier.events.order_by("seq"))
+    result.events = len(events)
+    result.head_hash = events[-1].hash if events else ""
+    chain = [
+        {"seq": e.seq, "prev_hash": e.prev_hash, "payload": e.payload, "hash": e.hash}
+        for e in events
+    ]
+    result.problems.extend(problem.message for problem in verify_chain(chain))
+    for event in events:
+        if event.payload.get("seq") != event.seq:
+            result.problems.append(
+                format_lazy(
+                    _("Event {seq}: its content was changed after it was recorded."),
+                    seq=event.seq,
+                )
+            )
+    state = custody.replay(event.payload for event in events)
+    result.problems.extend(_record_problems(dossier, state))
+    for piece in dossier.pieces.prefetch_related("files"):
+        for file in piece.files.all():
+            result.blobs += len(file.blobs())
+            result.problems.extend(_blob_problems(piece, file))
+    return result
+
+
+def _record_problems(dossier: Dossier, state: custody.Replayed) -> list[Promise]:
+    problems: list[Promise] = []
+    if state.dossier is None:
+        problems.append(_("The dossier's creation is missing from the custody log."))
+    else:
+        current = custody.dossier_record(dossier)
+        for name in _differing(state.dossier, current):
+            problems.append(
+                format_lazy(_("The dossier's “{field}” differs from the custody log."), field=name)
+            )
+    live = {piece.number: piece for piece in dossier.pieces.prefetch_related("files")}
+    for number, piece in sorted(live.items()):
+        if number in state.deleted:
+            problems.append(
+                format_lazy(
+                    _("Piece {number} was deleted in the custody log but is still here."),
+                    number=number,
+                )
+            )
+            continue
+        if number not in state.pieces:
+            problems.append(
+                format_lazy(_("Piece {number} is not in the custody log."), number=number)
+            )
+            continue
+        for name in _differing(state.pieces[number], custody.piece_record(piece)):
+            problems.append(
+                format_lazy(
+                    _("Piece {number}: “{field}” differs from the custody log."),
+                    number=number,
+                    field=name,
+                )
+            )
+        logged = sorted((f["position"], f["sha256"]) for f in state.files.get(number, []))
+        stored = sorted((f.position, f.sha256) for f in piece.files.all())
+        if logged != stored:
+            problems.append(
+                format_lazy(
+                    _("Piece {number}: its files differ from the custody log."), number=number
+                )
+            )
+    for number in sorted(set(state.pieces) - set(live)):
+        problems.append(
+            format_lazy(
+                _("Piece {number} is missing, and the custody log never recorded its deletion."),
+                number=number,
+            )
+        )
+    return problems
+
+
+def _differing(logged: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    names = sorted(set(logged) | set(current))
+    return [name for name in names if logged.get(name) != current.get(name)]
+
+
+def _blob_problems(piece: Piece, file: EvidenceFile) -> list[str | Promise]:
+    problems: list[str | Promise] = []
+    for what, name, expected in file.blobs():
+        label = _blob_label(piece.number, file.position, what)
+        try:
+            data = sealed_files.read(name)
+        except FileNotFoundError:
+            data = None
+        except sealed_files.DecryptionError:
+            problems.append(
+                format_lazy(
+                    _("{label}: the stored file was altered (it no longer opens)."), label=label
+                )
+            )
+            continue
+        problems.extend(problem.message for problem in verify_files([(label, expected, data)]))
+    return problems
+
+
+def _blob_label(number: int, position: int, what: str) -> Promise:
+    if what == "display":
+        text = _("Piece {number}, file {position}, display copy")
+    elif what == "thumbnail":
+        text = _("Piece {number}, file {position}, thumbnail")
+    else:
+        text = _("Piece {number}, file {position}")
+    return format_lazy(text, number=number, position=position)
+
+
+# --- Inner workings ----------------------------------------------------------------------------
+
+
+def _locked(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update().get(pk=dossier.pk)
+
+
+def _piece_with_token(dossier: Dossier, token: uuid.UUID) -> Piece | None:
+    return Piece.objects.filter(dossier=dossier, submission_token=token).first()
+
+
+def _typed(fields: dict[str, Any]) -> dict[str, str]:
+    return {
+        name: str(Source.USER)
+        for name, value in fields.items()
+        if value not in (None, "", False) and name not in ("kind", "sensitivity")
+    }
+
+
+def _published(raw: str) -> dict[str, Any]:
+    reading = read_published(raw)
+    return {
+        "published_raw": reading.raw,
+        "published_is_absolute": reading.is_absolute,
+        "published_date": reading.date,
+        "published_time": reading.time,
+    }
+
+
+def _prepare_all(kind: str, uploads: Sequence[Upload]) -> list[_Prepared]:
+    return [_prepare(kind, upload) for upload in uploads]
+
+
+def _prepare(kind: str, upload: Upload) -> _Prepared:
+    """Hash and check one file before anything is written (evidence.intake.images)."""
+    max_bytes = settings.EVIDENCE_MAX_UPLOAD_BYTES
+    try:
+        if kind == Kind.PDF:
+            return _Prepared(upload, pdf=sniff_pdf(upload.data, max_bytes=max_bytes))
+        image = ingest_image(
+            upload.data, max_bytes=max_bytes, max_pixels=settings.EVIDENCE_MAX_PIXELS
+        )
+        return _Prepared(upload, image=image)
+    except UploadRejected as rejection:
+        raise FileRefused(upload.name, rejection) from rejection
+
+
+def _first_capture_time(prepared: Iterable[_Prepared]) -> dt.datetime | None:
+    for item in prepared:
+        if item.image is None or not item.image.taken_at:
+            continue
+        try:
+            moment = dt.datetime.fromisoformat(item.image.taken_at)
+        except ValueError:
+            continue
+        if timezone.is_naive(moment):  # a camera clock without offset: local time
+            moment = timezone.make_aware(moment)
+        return moment
+    return None
+
+
+@dataclass(frozen=True)
+class _Sealed:
+    prepared: _Prepared
+    original: str
+    display: str = ""
+    thumbnail: str = ""
+
+
+def _seal(item: _Prepared, written: list[str]) -> _Sealed:
+    """Encrypt and store the original and its derivatives, noting each name as it is written."""
+
+    def store(data: bytes) -> str:
+        name = sealed_files.write(data)
+        written.append(name)
+        return name
+
+    original = store(item.upload.data)
+    if item.image is None:
+        return _Sealed(item, original)
+    return _Sealed(item, original, store(item.image.display), store(item.image.thumbnail))
+
+
+def _file_rows(
+    piece: Piece, sealed: Sequence[_Sealed], received_at: dt.datetime, *, first_position: int
+) -> list[EvidenceFile]:
+    rows = []
+    for offset, item in enumerate(sealed):
+        image, pdf = item.prepared.image, item.prepared.pdf
+        common = {
+            "piece": piece,
+            "position": first_position + offset,
+            "original_name": item.prepared.upload.name[:255],
+            "storage_name": item.original,
+            "received_at": received_at,
+        }
+        if image is not None:
+            row = EvidenceFile(
+                **common,
+                sha256=image.sha256,
+                size=image.size,
+                mime_type=image.mime_type,
+                width=image.width,
+                height=image.height,
+                display_name=item.display,
+                display_sha256=sha256_bytes(image.display),
+                display_width=image.display_width,
+                display_height=image.display_height,
+                thumbnail_name=item.thumbnail,
+                thumbnail_sha256=sha256_bytes(image.thumbnail),
+                thumbnail_width=image.thumbnail_width,
+                thumbnail_height=image.thumbnail_height,
+            )
+        else:
+            row = EvidenceFile(
+                **common,
+                sha256=pdf.sha256,
+                size=pdf.size,
+                mime_type=PDF_MIME,
+                page_count=pdf.page_count,
+            )
+        row.save(force_insert=True)
+        rows.append(row)
+    return rows
+
+
+def _delete_blobs(names: Iterable[str]) -> None:
+    for name in names:
+        sealed_files.delete(name)

@@ -1,0 +1,460 @@
+"""The vault's pages: dossiers, pieces and their files. Views parse, call
+evidence.vault.services, render.
+
+Every object in a URL comes through evidence.access (`owned`): another user gets 404 whatever
+the method, as if it did not exist. Files leave only through the views at the end, never by a
+storage URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.dateparse import parse_datetime
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
+
+from common import languages
+from common.forms import ConfirmForm
+from evidence.access import dossier_for_user, file_for_user, owned, piece_for_user
+from evidence.intake.uploads import bounded_uploads
+from evidence.models import Dossier, EvidenceFile, Piece, Role, Source
+from evidence.sealing import sealed_files
+from evidence.vault import plan_facts, timeline
+from evidence.vault import services as vault
+from evidence.vault.custody import Action
+from evidence.vault.forms import (
+    CHOOSE_AGAIN,
+    AddFilesForm,
+    AddPieceForm,
+    DossierForm,
+    PieceDetailsForm,
+)
+from guidance.content import localise, resources
+
+ERASED = "evidence_erased"
+SAFETY_RESOURCES = ("3018", "pharos", "point_de_contact")
+_EXTENSIONS = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+    "image/heif": "heic",
+    "application/pdf": "pdf",
+}
+
+
+# --- Dossiers ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    dossiers = request.user.dossiers.prefetch_related("pieces__files")
+    rows = [(dossier, vault.readiness(dossier.pieces.all())) for dossier in dossiers]
+    return render(
+        request,
+        "evidence/vault/dossier_list.html",
+        {"rows": rows, "erased": request.session.pop(ERASED, None)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_create(request: HttpRequest) -> HttpResponse:
+    return _dossier_form(request, facts={})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start_from_plan(request: HttpRequest) -> HttpResponse:
+    """The plan's "start my dossier": the create form, filled from the questionnaire's facts.
+
+    A POST without the form's fields (the plan's button) shows the filled form.
+    """
+    return _dossier_form(request, facts=plan_facts.from_session(request.session))
+
+
+def _dossier_form(request: HttpRequest, facts: dict) -> HttpResponse:
+    if request.method == "POST" and "title" in request.POST:
+        form = DossierForm(request.POST)
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in DossierForm.Meta.fields}
+            dossier = vault.create_dossier(
+                request.user, {**fields, "facts": facts}, token=form.cleaned_data["token"]
+            )
+            return redirect("evidence:dossier_detail", dossier_id=dossier.pk)
+    else:
+        form = DossierForm(initial=plan_facts.dossier_initial(facts, timezone.localdate()))
+    return render(
+        request,
+        "evidence/vault/dossier_form.html",
+        {"form": form, "facts": plan_facts.summary(facts, languages.current()), "creating": True},
+    )
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_safe
+def dossier_detail(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    pieces = list(dossier.pieces.prefetch_related("files"))
+    complete, total = vault.readiness(pieces)
+    return render(
+        request,
+        "evidence/vault/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "pieces": [(piece, vault.is_complete(piece)) for piece in pieces],
+            "complete": complete,
+            "total": total,
+            "verification": vault.verify(dossier),
+            "facts": plan_facts.summary(dossier.facts, languages.current()),
+            "exports": dossier.exports.all(),
+        },
+    )
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_http_methods(["GET", "POST"])
+def dossier_edit(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    form = DossierForm(request.POST or None, instance=dossier)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in DossierForm.Meta.fields}
+        vault.edit_dossier(dossier, request.user, fields)
+        return redirect("evidence:dossier_detail", dossier_id=dossier.pk)
+    return render(request, "evidence/vault/dossier_form.html", {"form": form, "dossier": dossier})
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_http_methods(["GET", "POST"])
+def dossier_erase(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        erasure = vault.erase_dossier(dossier)
+        request.session[ERASED] = asdict(erasure)
+        return redirect("evidence:dossier_list")
+    counts = {
+        "pieces": dossier.pieces.count(),
+        "files": EvidenceFile.objects.filter(piece__dossier=dossier).count(),
+    }
+    return render(
+        request, "evidence/vault/dossier_erase.html", {"form": form, "dossier": dossier, **counts}
+    )
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_safe
+def dossier_timeline(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    found = timeline.build(dossier.pieces.all())
+    return render(
+        request,
+        "evidence/vault/timeline.html",
+        {"dossier": dossier, "timeline": found, "chart": timeline.svg(found)},
+    )
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_safe
+def custody_log(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    return render(
+        request,
+        "evidence/vault/custody_log.html",
+        {
+            "dossier": dossier,
+            "events": _event_rows(dossier.events.order_by("seq")),
+            "verification": vault.verify(dossier),
+        },
+    )
+
+
+# --- Pieces ------------------------------------------------------------------------------------
+
+
+@login_required
+@owned("dossier", dossier_for_user)
+@require_http_methods(["GET", "POST"])
+@bounded_uploads
+def piece_add(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    if request.method == "POST":
+        form = AddPieceForm(request.POST, request.FILES)
+        if form.is_valid():
+            # The answer about sexual content is read before any file: a withheld file is
+            # never read, and Django drops it from memory at the end of the request.
+            uploads = [] if form.files_withheld else _read(form.cleaned_data["files"])
+            fields = {
+                **form.details(),
+                "kind": form.cleaned_data["kind"],
+                "sensitivity": form.cleaned_data["sensitivity"],
+                "intimate_consent": form.cleaned_data["intimate_consent"],
+            }
+            try:
+                piece = vault.add_piece(
+                    dossier, request.user, fields, uploads, token=form.cleaned_data["token"]
+                )
+            except vault.FileRefused as refusal:
+                form.add_error("files", f"{refusal.file_name}: {refusal.message} {CHOOSE_AGAIN}")
+            else:
+                return redirect("evidence:piece_detail", piece_id=piece.pk)
+    else:
+        form = AddPieceForm(
+            initial={
+                "added_by_role": dossier.role,
+                "platform": plan_facts.initial_platform(dossier.facts),
+            }
+        )
+    return render(request, "evidence/vault/piece_add.html", {"form": form, "dossier": dossier})
+
+
+@login_required
+@owned("piece", piece_for_user)
+@require_http_methods(["GET", "POST"])
+@bounded_uploads
+def piece_add_files(request: HttpRequest, piece: Piece) -> HttpResponse:
+    form = AddFilesForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if form.files_withheld:  # never read, never stored: the page says why
+            return redirect(f"{_piece_url(piece)}?withheld={form.cleaned_data['sensitivity']}")
+        try:
+            vault.add_files(
+                piece,
+                request.user,
+                _read(form.cleaned_data["files"]),
+                form.cleaned_data["sensitivity"],
+            )
+        except vault.FileRefused as refusal:
+            form.add_error("files", f"{refusal.file_name}: {refusal.message} {CHOOSE_AGAIN}")
+        else:
+            return redirect("evidence:piece_detail", piece_id=piece.pk)
+    return render(request, "evidence/vault/piece_add_files.html", {"form": form, "piece": piece})
+
+
+@login_required
+@owned("piece", piece_for_user)
+@require_safe
+def piece_detail(request: HttpRequest, piece: Piece) -> HttpResponse:
+    files = list(piece.files.all())
+    events = [
+        event
+        for event in _event_rows(piece.dossier.events.order_by("seq"))
+        if event["piece"] == piece.number
+    ]
+    return render(
+        request,
+        "evidence/vault/piece_detail.html",
+        {
+            "piece": piece,
+            "dossier": piece.dossier,
+            "files": files,
+            "checklist": vault.checklist(piece),
+            "complete": vault.is_complete(piece),
+            "reveal": request.GET.get("reveal") == "1",
+            "withheld_reason": _withheld_reason(piece, request.GET.get("withheld")),
+            "safety_resources": _safety_resources(),
+            "sources": _sources(piece),
+            "events": events,
+        },
+    )
+
+
+@login_required
+@owned("piece", piece_for_user)
+@require_http_methods(["GET", "POST"])
+def piece_edit(request: HttpRequest, piece: Piece) -> HttpResponse:
+    form = PieceDetailsForm(request.POST or None, instance=piece)
+    if request.method == "POST" and form.is_valid():
+        vault.edit_piece(piece, request.user, form.details())
+        return redirect("evidence:piece_detail", piece_id=piece.pk)
+    return render(
+        request,
+        "evidence/vault/piece_edit.html",
+        {"form": form, "piece": piece, "dossier": piece.dossier},
+    )
+
+
+@login_required
+@owned("piece", piece_for_user)
+@require_http_methods(["GET", "POST"])
+def piece_delete(request: HttpRequest, piece: Piece) -> HttpResponse:
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        dossier = piece.dossier
+        vault.delete_piece(piece, request.user)
+        return redirect("evidence:dossier_detail", dossier_id=dossier.pk)
+    return render(
+        request,
+        "evidence/vault/piece_delete.html",
+        {"form": form, "piece": piece, "dossier": piece.dossier, "files": piece.files.count()},
+    )
+
+
+# --- Files -------------------------------------------------------------------------------------
+
+
+@login_required
+@owned("file", file_for_user)
+@require_GET
+def file_original(request: HttpRequest, file: EvidenceFile) -> HttpResponse:
+    """The sealed original, byte for byte, as a download; the download is logged."""
+    data = _opened(file.storage_name)
+    if data is None:
+        return _altered(request, file)
+    vault.record_export(file, request.user)
+    extension = _EXTENSIONS.get(file.mime_type, "bin")
+    name = f"piece-{file.piece.number:03d}-{file.position}.{extension}"
+    return _private_file(data, file.mime_type, attachment=name)
+
+
+@login_required
+@owned("file", file_for_user)
+@require_safe
+def file_display(request: HttpRequest, file: EvidenceFile) -> HttpResponse:
+    return _derivative(request, file, file.display_name)
+
+
+@login_required
+@owned("file", file_for_user)
+@require_safe
+def file_thumbnail(request: HttpRequest, file: EvidenceFile) -> HttpResponse:
+    return _derivative(request, file, file.thumbnail_name)
+
+
+def _derivative(request: HttpRequest, file: EvidenceFile, name: str) -> HttpResponse:
+    if not name:
+        raise Http404("no derivative for this file")
+    data = _opened(name)
+    if data is None:
+        return _altered(request, file)
+    return _private_file(data, "image/jpeg")
+
+
+def _opened(name: str) -> bytes | None:
+    try:
+        return sealed_files.read(name)
+    except (FileNotFoundError, sealed_files.DecryptionError):
+        return None
+
+
+def _altered(request: HttpRequest, file: EvidenceFile) -> HttpResponse:
+    return render(request, "evidence/vault/file_altered.html", {"piece": file.piece}, status=409)
+
+
+def _private_file(data: bytes, content_type: str, *, attachment: str = "") -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    add_never_cache_headers(response)  # no-store, private
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=bool(attachment), filename=attachment or "image.jpg"
+    )
+    return response
+
+
+# --- Small helpers -----------------------------------------------------------------------------
+
+
+def _read(files) -> list[vault.Upload]:
+    return [vault.Upload(name=upload.name or "", data=upload.read()) for upload in files]
+
+
+def _withheld_reason(piece: Piece, just_now: str | None) -> str:
+    """Why files were not kept: the piece's own answer, or the one just given for more files."""
+    if piece.files_withheld:
+        return piece.sensitivity
+    return just_now if just_now in vault.WITHHELD_SENSITIVITIES else ""
+
+
+def _piece_url(piece: Piece) -> str:
+    return reverse("evidence:piece_detail", kwargs={"piece_id": piece.pk})
+
+
+def _safety_resources() -> list[dict]:
+    """3018, PHAROS and Point de Contact, from the reviewed resources (never hard-coded)."""
+    every = resources()
+    lang = languages.current()
+    return [
+        {key: localise(value, lang) for key, value in every[rid].items()}
+        for rid in SAFETY_RESOURCES
+        if rid in every
+    ]
+
+
+FIELD_LABELS = {
+    **PieceDetailsForm.Meta.labels,
+    **DossierForm.Meta.labels,
+    "platform": _("Platform or app"),
+    "kind": _("What it is"),
+    "facts": _("From your plan"),
+}
+_SHOWN_LENGTH = 80
+
+
+def _event_rows(events) -> list[dict]:
+    """Custody events in words. Payloads are read defensively: a tampered one still shows."""
+    rows = []
+    for event in events:
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        by = payload.get("by") if isinstance(payload.get("by"), dict) else {}
+        changes = payload.get("changes") if isinstance(payload.get("changes"), dict) else {}
+        files = payload.get("files") if isinstance(payload.get("files"), list) else []
+        rows.append(
+            {
+                "seq": event.seq,
+                "action": _ACTION_LABELS.get(payload.get("action"), payload.get("action", "?")),
+                "at": parse_datetime(str(payload.get("at", ""))),
+                "by": by.get("user", ""),
+                "role": _ROLE_LABELS.get(by.get("role"), ""),
+                "piece": payload.get("piece"),
+                "changes": [
+                    (FIELD_LABELS[name], _shown(change.get("old")), _shown(change.get("new")))
+                    for name, change in changes.items()
+                    if name in FIELD_LABELS and isinstance(change, dict)
+                ],
+                "files": [file for file in files if isinstance(file, dict)],
+                "exported": _exported_hashes(payload),
+                "hash": event.hash,
+            }
+        )
+    return rows
+
+
+def _exported_hashes(payload: dict) -> list[tuple[str, str]]:
+    """(what, SHA-256) of an exported PDF or archive named in the event."""
+    labels = {"pdf": _("PDF"), "package": _("Archive (ZIP)")}
+    found = [
+        (labels[key], payload[key]["sha256"])
+        for key in labels
+        if isinstance(payload.get(key), dict) and isinstance(payload[key].get("sha256"), str)
+    ]
+    if payload.get("what") in labels and isinstance(payload.get("sha256"), str):
+        found.append((labels[payload["what"]], payload["sha256"]))
+    return found
+
+
+_ACTION_LABELS = dict(Action.choices)
+_ROLE_LABELS = dict(Role.choices)
+
+
+def _shown(value) -> str:
+    if value in (None, ""):
+        return "—"
+    if value is True:
+        return str(_("Yes"))
+    if value is False:
+        return str(_("No"))
+    text = str(value)
+    return text if len(text) <= _SHOWN_LENGTH else text[: _SHOWN_LENGTH - 1] + "…"
+
+
+def _sources(piece: Piece) -> dict[str, str]:
+    """Where each value came from, by field name, for the small labels beside them."""
+    labels = dict(Source.choices)
+    return {name: labels.get(source, source) for name, source in piece.provenance.items()}

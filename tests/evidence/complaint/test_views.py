@@ -1,0 +1,313 @@
+"""Preparing the complaint: each section saves on its own and leads to the next; a bad value
+comes back with a translated error and everything typed; a page opened before another save
+does not overwrite it; the letter is generated, can be edited, and reset."""
+
+import pytest
+from django.urls import reverse
+
+from evidence.complaint import services as complaint
+from evidence.models import ChronologyNote, Concerns, Role
+from tests.evidence.factories import add_image_piece, make_dossier, make_note
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, dossier) -> str:
+    return reverse(f"evidence:{name}", args=[dossier.pk])
+
+
+def data(dossier) -> dict:
+    return complaint.stored(dossier).data
+
+
+def version(dossier) -> str:
+    return str(complaint.stored(dossier).version)
+
+
+ADULT_IDENTITY = {
+    "complainant_name": "Camille Durand",
+    "complainant_birth_date": "1998-05-12",
+    "complainant_birth_place": "Nantes",
+    "complainant_occupation": "infirmière",
+    "complainant_address": "8 quai de la Fosse\n44000 Nantes",
+    "complainant_phone": "06 12 34 56 78",
+    "complainant_email": "camille@example.org",
+}
+
+
+# --- Sections ------------------------------------------------------------------------------------
+
+
+def test_the_overview_lists_every_section_and_what_the_letter_still_misses(owner_client, dossier):
+    page = owner_client.get(url("complaint", dossier)).text
+    for title in ("Qui porte plainte", "L’auteur ou les auteurs", "Témoins", "Le préjudice",
+                  "À qui l’envoyer", "Chronologie", "La lettre"):  # fmt: skip
+        assert title in page, title
+    assert "Aucun auteur nommé : la plainte sera contre X" in page
+    assert "ville du tribunal judiciaire" in page  # a gap of the letter
+
+
+def test_the_identity_section_saves_and_leads_to_the_authors(owner_client, dossier):
+    response = owner_client.post(
+        url("complaint_identity", dossier), {"version": "0", **ADULT_IDENTITY}
+    )
+    assert response["Location"] == url("complaint_suspects", dossier)
+    assert data(dossier)["complainant"] == {
+        "name": "Camille Durand",
+        "birth_date": "1998-05-12",
+        "birth_place": "Nantes",
+        "occupation": "infirmière",
+        "address": "8 quai de la Fosse\n44000 Nantes",
+        "phone": "06 12 34 56 78",
+        "email": "camille@example.org",
+    }
+    page = owner_client.get(url("complaint_suspects", dossier)).text
+    assert "Enregistré." in page
+
+
+def test_an_empty_section_is_saved_too_every_field_is_optional(owner_client, dossier):
+    response = owner_client.post(url("complaint_harm", dossier), {"version": "0"})
+    assert response["Location"] == url("complaint_tribunal", dossier)
+    assert data(dossier)["harm"]["medical_certificate"] is False
+
+
+def test_saved_values_come_back_in_the_form(owner_client, dossier):
+    owner_client.post(url("complaint_identity", dossier), {"version": "0", **ADULT_IDENTITY})
+    page = owner_client.get(url("complaint_identity", dossier)).text
+    assert 'value="Camille Durand"' in page and 'value="1998-05-12"' in page
+    assert 'autocomplete="name"' in page and 'type="tel"' in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("complainant_email", "camille@", "Saisissez une adresse de courriel valide."),
+        ("complainant_phone", "appelle-moi", "Écrivez un numéro de téléphone avec des chiffres"),
+        ("complainant_birth_date", "2999-01-01", "Cette date est dans le futur."),
+        ("complainant_birth_date", "1850-01-01", "Vérifiez l’année de cette date."),
+        ("complainant_birth_date", "pas une date", "Saisissez une date valide."),
+    ],
+)
+def test_a_bad_value_gets_a_translated_error_and_loses_nothing_typed(
+    field, value, message, owner_client, dossier
+):
+    typed = {**ADULT_IDENTITY, field: value}
+    response = owner_client.post(url("complaint_identity", dossier), {"version": "0", **typed})
+    assert response.status_code == 200
+    page = response.text
+    assert 'role="alert"' in page and message in page
+    assert f'id="id_{field}"' in page and 'aria-invalid="true"' in page
+    assert f"{field}_error" in page
+    for name, text in typed.items():
+        if name != "complainant_address":
+            assert f'value="{text}"' in page, name
+    assert "8 quai de la Fosse\n44000 Nantes</textarea>" in page
+    assert data(dossier) == {}
+
+
+def test_a_wrong_number_of_itt_days_is_explained(owner_client, dossier):
+    response = owner_client.post(
+        url("complaint_harm", dossier),
+        {"version": "0", "health": "angoisses", "itt_days": "huit"},
+    )
+    assert "Écrivez un nombre de jours, comme 8." in response.text
+    assert "angoisses</textarea>" in response.text and 'value="huit"' in response.text
+
+
+def test_a_page_opened_before_another_save_does_not_overwrite_it(owner_client, dossier):
+    owner_client.post(url("complaint_tribunal", dossier), {"version": "0", "tribunal_city": "Lyon"})
+    stale = owner_client.post(
+        url("complaint_tribunal", dossier), {"version": "0", "tribunal_city": "Nantes"}
+    )
+    assert stale.status_code == 200
+    assert "depuis une autre page ou un autre appareil" in stale.text
+    assert 'value="Nantes"' in stale.text and 'name="version" value="1"' in stale.text
+    assert data(dossier)["tribunal_city"] == "Lyon"
+    again = owner_client.post(
+        url("complaint_tribunal", dossier), {"version": "1", "tribunal_city": "Nantes"}
+    )
+    assert again.status_code == 302 and data(dossier)["tribunal_city"] == "Nantes"
+
+
+def test_a_form_without_its_version_is_refused(owner_client, dossier):
+    response = owner_client.post(url("complaint_tribunal", dossier), {"tribunal_city": "Lyon"})
+    assert "Ce formulaire est incomplet" in response.text
+    assert data(dossier) == {}
+
+
+def test_several_authors_each_with_several_pseudonyms(owner_client, dossier):
+    add_image_piece(dossier, author_displayed="@tom_75")
+    page = owner_client.get(url("complaint_suspects", dossier)).text
+    assert "@tom_75" in page  # shown in the pieces, offered as a reminder
+    assert 'name="name_1"' in page and 'name="name_2"' not in page
+    response = owner_client.post(
+        url("complaint_suspects", dossier),
+        {
+            "version": "0",
+            "blocks": "1",
+            "name_1": "Tom L.",
+            "pseudonyms_1": "@tom_75\ntom.l, tom_bis\n@tom_75",
+            "details_1": "élève de 3e B",
+            "more": "1",
+        },
+    )
+    assert response["Location"] == url("complaint_suspects", dossier)  # one more block
+    page = owner_client.get(url("complaint_suspects", dossier)).text
+    assert 'name="name_2"' in page and "Auteur 2" in page
+    owner_client.post(
+        url("complaint_suspects", dossier),
+        {
+            "version": "1",
+            "blocks": "2",
+            "name_1": "Tom L.",
+            "pseudonyms_1": "@tom_75\ntom.l",
+            "name_2": "",
+            "pseudonyms_2": "@anonyme_99",
+        },
+    )
+    suspects = data(dossier)["suspects"]
+    assert [s["pseudonyms"] for s in suspects] == [["@tom_75", "tom.l"], ["@anonyme_99"]]
+    assert "2 auteurs nommés" in owner_client.get(url("complaint", dossier)).text
+
+
+def test_emptying_an_author_removes_them(owner_client, dossier):
+    complaint.save_section(dossier, {"suspects": [{"name": "Tom"}]}, version=0)
+    owner_client.post(
+        url("complaint_suspects", dossier), {"version": "1", "blocks": "2", "name_1": ""}
+    )
+    assert data(dossier)["suspects"] == []
+
+
+def test_witnesses_are_saved_as_a_list(owner_client, dossier):
+    owner_client.post(
+        url("complaint_witnesses", dossier),
+        {"version": "0", "blocks": "2", "name_1": "Noé", "contact_1": "06 00 00 00 00"},
+    )
+    assert data(dossier)["witnesses"] == [{"name": "Noé", "contact": "06 00 00 00 00"}]
+
+
+def test_for_a_child_the_identity_asks_for_the_child_and_two_representatives(owner_client, owner):
+    dossier = make_dossier(
+        owner, concerns=Concerns.CHILD, person_name="Inès", person_age_band="under_15",
+        role=Role.PARENT,
+    )  # fmt: skip
+    page = owner_client.get(url("complaint_identity", dossier)).text
+    assert "L’enfant" in page and "Représentant légal" in page
+    assert "Second représentant légal (facultatif)" in page
+    assert 'value="Inès"' in page  # the dossier's first name, to complete
+    assert 'name="complainant_name"' not in page
+    owner_client.post(
+        url("complaint_identity", dossier),
+        {
+            "version": "0",
+            "victim_name": "Inès Martin",
+            "victim_birth_date": "2013-02-01",
+            "rep1_name": "Anne Martin",
+            "rep1_relationship": "mère",
+        },
+    )
+    saved = data(dossier)
+    assert saved["victim"] == {"name": "Inès Martin", "birth_date": "2013-02-01"}
+    assert saved["representatives"][0]["relationship"] == "mère"
+    plain = complaint.to_plain(complaint.stored(dossier), minor=True)
+    assert [r.name for r in plain.representatives] == ["Anne Martin"]  # the empty one dropped
+    assert plain.victim.birth_date == "1er février 2013"
+
+
+# --- The chronology ------------------------------------------------------------------------------
+
+
+def test_a_chronology_entry_is_added_changed_and_deleted(owner_client, dossier):
+    response = owner_client.post(
+        url("complaint_notes", dossier), {"date": "2025-03-01", "text": "Rumeurs au collège"}
+    )
+    assert response["Location"] == url("complaint_notes", dossier)
+    note = ChronologyNote.objects.get()
+    assert "Rumeurs au collège" in owner_client.get(url("complaint_notes", dossier)).text
+    edit = reverse("evidence:note_edit", args=[note.pk])
+    owner_client.post(edit, {"action": "save", "date": "2025-03-02", "text": "Rumeurs"})
+    note.refresh_from_db()
+    assert (str(note.date), note.text) == ("2025-03-02", "Rumeurs")
+    owner_client.post(edit, {"action": "delete"})
+    assert not ChronologyNote.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"date": "", "text": "Rumeurs"}, "Indiquez la date, même approximative."),
+        ({"date": "2999-01-01", "text": "Rumeurs"}, "Cette date est dans le futur."),
+        ({"date": "2025-03-01", "text": ""}, "Écrivez ce qui s’est passé."),
+    ],
+)
+def test_a_bad_chronology_entry_is_explained_and_kept(values, message, owner_client, dossier):
+    response = owner_client.post(url("complaint_notes", dossier), values)
+    assert response.status_code == 200 and message in response.text
+    assert not ChronologyNote.objects.exists()
+    if values["text"]:
+        assert f"{values['text']}</textarea>" in response.text
+
+
+def test_an_entry_edited_with_a_bad_date_keeps_what_was_typed(owner_client, dossier):
+    note = make_note(dossier)
+    response = owner_client.post(
+        reverse("evidence:note_edit", args=[note.pk]), {"date": "x", "text": "Nouveau texte"}
+    )
+    assert response.status_code == 200 and "Nouveau texte</textarea>" in response.text
+
+
+# --- The letter ----------------------------------------------------------------------------------
+
+
+def test_the_letter_page_is_filled_with_the_generated_letter(owner_client, dossier):
+    complaint.save_section(dossier, {"tribunal_city": "Lyon"}, version=0)
+    page = owner_client.get(url("complaint_letter", dossier)).text
+    assert "Tribunal judiciaire de Lyon" in page
+    assert "Je soussigné(e)" in page and 'lang="fr"' in page
+    assert "Revenir à la lettre générée" not in page  # nothing to reset yet
+
+
+def test_an_edited_letter_is_stored_and_reset_goes_back_to_the_generated_one(owner_client, dossier):
+    response = owner_client.post(
+        url("complaint_letter", dossier),
+        {"action": "save", "version": version(dossier), "letter_text": "Ma lettre.\r\n"},
+    )
+    assert response["Location"] == url("complaint", dossier)
+    assert complaint.stored(dossier).letter_text == "Ma lettre."
+    page = owner_client.get(url("complaint_letter", dossier)).text
+    assert "Ma lettre.</textarea>" in page and "Vous avez modifié cette lettre" in page
+    assert "Modifiée par vous" in owner_client.get(url("complaint", dossier)).text
+    owner_client.post(url("complaint_letter", dossier), {"action": "reset"})
+    assert complaint.stored(dossier).letter_text == ""
+    assert "Je soussigné(e)" in owner_client.get(url("complaint_letter", dossier)).text
+
+
+def test_saving_the_generated_letter_unchanged_keeps_it_generated(owner_client, dossier):
+    from evidence.export.document.collect import letter_versions
+
+    _exported, generated = letter_versions(dossier)
+    owner_client.post(
+        url("complaint_letter", dossier),
+        {"version": version(dossier), "letter_text": generated.replace("\n", "\r\n")},
+    )
+    assert complaint.stored(dossier).letter_text == ""  # still follows the answers
+
+
+def test_a_letter_that_is_too_long_is_refused_and_kept(owner_client, dossier):
+    text = "a" * 50_001
+    response = owner_client.post(
+        url("complaint_letter", dossier), {"version": version(dossier), "letter_text": text}
+    )
+    assert response.status_code == 200 and 'aria-invalid="true"' in response.text
+    assert text in response.text
+    assert complaint.stored(dossier).letter_text == ""
+
+
+def test_for_an_adult_helped_by_someone_the_form_asks_for_their_details(owner_client, owner):
+    dossier = make_dossier(
+        owner, concerns=Concerns.OTHER, person_name="Sam", person_age_band="adult",
+        role=Role.HELPER,
+    )  # fmt: skip
+    page = owner_client.get(url("complaint_identity", dossier)).text
+    assert "La personne qui porte plainte" in page and "Vous, qui portez plainte" not in page
+    assert 'autocomplete="name"' not in page  # not the helper's own name

@@ -1,0 +1,259 @@
+"""The vault's operations as plain functions: numbering, the custody log, edits, deletions,
+erasure, completeness and key rotation."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from evidence.models import CustodyEvent, Dossier, EvidenceFile, Piece
+from evidence.sealing import crypto, sealed_files
+from evidence.vault import services as vault
+from evidence.vault.integrity import GENESIS, event_hash
+from tests.evidence.factories import add_image_piece, make_dossier, piece_fields, stored_files
+from tests.evidence.intake import corpus
+
+pytestmark = pytest.mark.django_db
+
+
+def actions(dossier) -> list[str]:
+    return [event.payload["action"] for event in dossier.events.order_by("seq")]
+
+
+# Numbering
+
+
+def test_pieces_are_numbered_from_1_within_each_dossier(owner):
+    first, second = make_dossier(owner), make_dossier(owner)
+    assert [add_image_piece(first).number for _ in range(3)] == [1, 2, 3]
+    assert add_image_piece(second).number == 1
+
+
+def test_a_deleted_number_is_never_given_again(dossier):
+    pieces = [add_image_piece(dossier) for _ in range(3)]
+    vault.delete_piece(pieces[2], dossier.owner)
+    assert add_image_piece(dossier).number == 4
+
+
+def test_the_counter_lives_on_the_dossier(dossier):
+    add_image_piece(dossier)
+    add_image_piece(dossier)
+    assert Dossier.objects.get(pk=dossier.pk).last_piece_number == 2
+
+
+# The custody log
+
+
+def test_every_operation_appends_a_chained_event(dossier):
+    piece = add_image_piece(dossier)
+    vault.edit_piece(piece, dossier.owner, {"description": "Nouvelle description"})
+    vault.record_export(piece.files.get(), dossier.owner)
+    vault.delete_piece(piece, dossier.owner)
+    assert actions(dossier) == [
+        "dossier_created", "piece_added", "piece_edited", "exported", "piece_deleted",
+    ]  # fmt: skip
+    previous = GENESIS
+    for event in dossier.events.order_by("seq"):
+        assert event.prev_hash == previous
+        assert event.hash == event_hash(previous, event.payload)
+        assert event.payload["seq"] == event.seq and event.payload["at"].endswith("+00:00")
+        previous = event.hash
+
+
+def test_the_added_event_seals_the_piece_and_its_files(dossier):
+    piece = add_image_piece(dossier, name="capture.png")
+    payload = dossier.events.get(seq=2).payload
+    assert payload["piece"] == 1
+    assert payload["by"] == {"user": "lea_75", "role": "victim"}
+    assert payload["record"]["url"] == "https://www.instagram.com/p/abc/"
+    assert payload["files"][0]["sha256"] == piece.files.get().sha256
+    assert payload["files"][0]["name"] == "capture.png"
+
+
+def test_an_edit_logs_the_old_and_new_values(dossier):
+    piece = add_image_piece(dossier)
+    vault.edit_piece(
+        piece, dossier.owner, {"author_displayed": "@autre", "description": "Il me menace."}
+    )
+    changes = dossier.events.get(seq=3).payload["changes"]
+    assert changes == {"author_displayed": {"old": "@tom_75", "new": "@autre"}}
+
+
+def test_an_edit_that_changes_nothing_logs_nothing(dossier):
+    piece = add_image_piece(dossier)
+    assert vault.edit_piece(piece, dossier.owner, {"description": "Il me menace."}) is False
+    assert dossier.events.count() == 2
+
+
+def test_an_edited_date_is_read_again_and_marked_as_typed(dossier):
+    piece = add_image_piece(dossier, published_raw="hier")
+    vault.edit_piece(piece, dossier.owner, {"published_raw": "13/03/2025 08:00"})
+    piece.refresh_from_db()
+    assert piece.published_is_absolute and str(piece.published_date) == "2025-03-13"
+    changes = dossier.events.get(seq=3).payload["changes"]
+    assert changes["published_raw"] == {"old": "hier", "new": "13/03/2025 08:00"}
+    assert changes["published_is_absolute"] == {"old": False, "new": True}
+
+
+def test_the_original_file_never_changes_on_edit(dossier):
+    piece = add_image_piece(dossier)
+    before = [path.read_bytes() for path in stored_files()]
+    vault.edit_piece(piece, dossier.owner, {"description": "Autre"})
+    assert [path.read_bytes() for path in stored_files()] == before
+
+
+def test_received_at_is_set_by_the_server_and_not_editable(owner_client, dossier):
+    piece = add_image_piece(dossier)
+    received = piece.received_at
+    owner_client.post(
+        reverse("evidence:piece_edit", args=[piece.pk]),
+        {"received_at": "2000-01-01T00:00", "added_by_role": "victim", "still_online": "no",
+         "removed": "no"},
+    )  # fmt: skip
+    piece.refresh_from_db()
+    assert piece.received_at == received
+
+
+# Deleting and erasing
+
+
+def test_deleting_a_piece_deletes_its_files_and_leaves_a_tombstone(
+    dossier, django_capture_on_commit_callbacks
+):
+    piece = add_image_piece(dossier)
+    sha256 = piece.files.get().sha256
+    assert len(stored_files()) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        vault.delete_piece(piece, dossier.owner)
+    assert stored_files() == []
+    assert not Piece.objects.exists() and not EvidenceFile.objects.exists()
+    tombstone = dossier.events.order_by("-seq").first().payload
+    assert tombstone["action"] == "piece_deleted"
+    assert tombstone["piece"] == 1
+    assert tombstone["files"] == [{"position": 1, "sha256": sha256}]
+    assert tombstone["at"]
+    assert vault.verify(dossier).ok
+
+
+def test_erasing_a_dossier_erases_every_file_and_row_and_says_what(
+    owner, django_capture_on_commit_callbacks
+):
+    dossier = make_dossier(owner)
+    other = make_dossier(owner, title="L'autre")
+    add_image_piece(dossier)
+    add_image_piece(dossier)
+    add_image_piece(other)
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure = vault.erase_dossier(dossier)
+    assert (erasure.pieces, erasure.files, erasure.derivatives, erasure.events) == (2, 2, 4, 3)
+    assert not Dossier.objects.filter(pk=dossier.pk).exists()
+    assert not CustodyEvent.objects.filter(dossier_id=dossier.pk).exists()
+    assert len(stored_files()) == 3  # the other dossier's only
+
+
+def test_the_erase_page_says_what_was_erased(
+    owner_client, dossier, django_capture_on_commit_callbacks
+):
+    add_image_piece(dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(
+            reverse("evidence:dossier_erase", args=[dossier.pk]), {"confirm": "on"}
+        )
+    page = owner_client.get(response["Location"]).text
+    assert "a été effacé définitivement" in page
+    assert "1 fichier original" in page
+    assert "2 copies d’affichage et vignettes" in page
+    assert stored_files() == []
+
+
+def test_erasing_needs_a_confirmation(owner_client, dossier):
+    owner_client.post(reverse("evidence:dossier_erase", args=[dossier.pk]), {})
+    assert Dossier.objects.filter(pk=dossier.pk).exists()
+
+
+def test_deleting_the_account_erases_everything(
+    owner_client, dossier, django_capture_on_commit_callbacks
+):
+    add_image_piece(dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(
+            reverse("accounts:account_delete"),
+            {"password": "un mot de passe solide 42", "confirm": "on"},
+        )
+    assert response.status_code == 302
+    assert stored_files() == []
+    assert not Dossier.objects.exists()
+    assert "Votre compte a été supprimé" in owner_client.get(response["Location"]).text
+
+
+# Completeness
+
+
+def test_a_piece_is_complete_with_date_where_context_and_description(dossier):
+    piece = add_image_piece(dossier, context="Réponse à ma story du 13 mars.")
+    assert [item.done for item in vault.checklist(piece)] == [True, True, True, True]
+    assert vault.is_complete(piece)
+
+
+def test_each_missing_element_shows_in_the_checklist(dossier):
+    piece = add_image_piece(dossier, published_raw="il y a 3 j", url="", description="")
+    done = {item.code: item.done for item in vault.checklist(piece)}
+    assert done == {"date": False, "where": True, "context": False, "description": False}
+
+
+def test_several_captures_count_as_context(dossier):
+    uploads = [vault.Upload("1.png", corpus.small_png()), vault.Upload("2.png", corpus.small_png())]
+    piece = vault.add_piece(dossier, dossier.owner, piece_fields(), uploads)
+    assert {item.code: item.done for item in vault.checklist(piece)}["context"]
+
+
+def test_the_dossier_says_how_ready_it_is(owner_client, dossier):
+    for _ in range(2):
+        add_image_piece(dossier, context="contexte")
+    for _ in range(4):
+        add_image_piece(dossier)
+    assert vault.readiness(dossier.pieces.all()) == (2, 6)
+    page = owner_client.get(reverse("evidence:dossier_detail", args=[dossier.pk])).text
+    assert "2 pièces sur 6 complètes" in page
+
+
+# Key rotation
+
+
+def test_rotate_key_reencrypts_every_blob_with_the_new_key(dossier, settings):
+    piece = add_image_piece(dossier)
+    old_key = settings.EVIDENCE_ENCRYPTION_KEYS.split(",")[0]
+    new_key = crypto.encode_key(crypto.generate_key())
+    settings.EVIDENCE_ENCRYPTION_KEYS = f"{new_key},{old_key}"
+    out = StringIO()
+    call_command("evidence", "rotate-key", stdout=out)
+    assert "Re-encrypted 3 stored files" in out.getvalue()
+    settings.EVIDENCE_ENCRYPTION_KEYS = new_key  # the old key dropped
+    file = EvidenceFile.objects.get()
+    assert sealed_files.read(file.storage_name) == corpus.small_png()
+    assert len(stored_files()) == 3  # the old blobs are gone
+    assert vault.verify(piece.dossier).ok
+
+
+def test_rotate_key_twice_has_nothing_left_to_do(dossier):
+    add_image_piece(dossier)
+    out = StringIO()
+    call_command("evidence", "rotate-key", stdout=out)
+    assert "Re-encrypted 0 stored files with the current key (3 already were)" in out.getvalue()
+
+
+def test_a_piece_edited_through_its_page_still_verifies_intact(owner_client, dossier):
+    from tests.evidence.factories import form_data
+
+    piece = add_image_piece(dossier, published_raw="hier")
+    response = owner_client.post(
+        reverse("evidence:piece_edit", args=[piece.pk]),
+        form_data(published_raw="13/03/2025 08:00", captured_at="2025-03-14T09:00"),
+    )
+    assert response.status_code == 302
+    piece.refresh_from_db()
+    assert piece.provenance["captured_at"] == "user"
+    assert vault.verify(dossier).ok, vault.verify(dossier).problems
+    page = owner_client.get(reverse("evidence:custody_log", args=[dossier.pk])).text
+    assert "Date de publication : « hier » → « 13/03/2025 08:00 »" in page

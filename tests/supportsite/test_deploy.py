@@ -1,0 +1,62 @@
+"""Production settings pass Django's deployment checklist without a single warning."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from evidence.sealing.crypto import encode_key, generate_key
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    # A clean environment, as a production server has: none of the test run's variables.
+    skip = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in skip}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_variables(tmp_path):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        PRODUCTION="1",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        EVIDENCE_ENCRYPTION_KEYS=encode_key(generate_key()),
+        ALLOWED_HOSTS="aide.example.org",
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    environment = {"PRODUCTION": "1", "ALLOWED_HOSTS": "aide.example.org", "VAR_DIR": str(tmp_path)}
+    environment["SECRET_KEY"] = ""
+    result = _manage("check", **environment)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_refuses_debug(tmp_path):
+    result = _manage(
+        "check",
+        PRODUCTION="1",
+        DEBUG="1",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr

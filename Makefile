@@ -1,7 +1,7 @@
 # supportsite: the two commands are `make run` and `make test` (see README.md).
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
-.PHONY: run test lint bench messages compile-messages migrate system-libs browser
+.PHONY: run test test-fast lint bench messages compile-messages migrate system-libs browser checks
 
 PYTHON ?= python3
 VENV := .venv
@@ -61,13 +61,22 @@ run: $(DEPS_STAMP) system-libs compile-messages migrate
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Style, formatting and the types of the domain (the files listed in pyproject's [tool.mypy]).
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
-test: $(TEST_STAMP) system-libs browser compile-messages lint
+checks: $(TEST_STAMP) compile-messages
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python manage.py guidance check
+
+test: $(TEST_STAMP) system-libs browser lint checks
 	$(BIN)/pytest
+
+# The edit-test loop: everything but the browser tests (`make test` still runs them all).
+test-fast: $(TEST_STAMP) system-libs lint checks
+	$(BIN)/pytest -m "not e2e"
 
 bench: $(TEST_STAMP) system-libs compile-messages
 	$(BIN)/python -m bench

@@ -8,12 +8,10 @@ the HTML could end up in this one. Here every URL must be in the fetcher's allow
 from __future__ import annotations
 
 import gc
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import BinaryIO, overload
 
-import pydyf
 from django.contrib.staticfiles import finders
 from weasyprint import HTML, URLFetcher
 from weasyprint.urls import URLFetcherResponse
@@ -21,26 +19,6 @@ from weasyprint.urls import URLFetcherResponse
 # Resources are addressed in this private scheme; nothing outside the allow-list resolves.
 SCHEME = "pdf-resource:"
 Loader = Callable[[], tuple[bytes, str]]  # returns (body, content type)
-
-
-def _page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
-    """pydyf.PDF.page_references, computed once per page count instead of at every call.
-
-    pydyf 0.13 rebuilds the tuple of every page's reference each time it is read, and
-    WeasyPrint reads it once per tagged element and per link (weasyprint/pdf/tags.py,
-    anchors.py): quadratic in the pages. For a dossier of 200 pieces that was 5 million
-    strings and about 1.3 s of the 2.7 s spent writing the PDF. Pages are only ever
-    appended (pydyf.PDF.add_page), so the count of page references says when to rebuild.
-    """
-    kids = pdf.pages["Kids"]
-    cached = pdf.__dict__.get("_cached_page_references")
-    if cached is None or cached[0] != len(kids):
-        cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
-        pdf.__dict__["_cached_page_references"] = cached
-    return cached[1]
-
-
-pydyf.PDF.page_references = property(_page_references)
 
 
 class RefusedResource(ValueError):
@@ -77,12 +55,23 @@ def static_stylesheet(path: str) -> tuple[str, Loader]:
     return resource_url(f"static/{path}"), lambda: (file.read_bytes(), "text/css")
 
 
+@overload
+def render_pdf(
+    html: str, fetcher: RestrictedFetcher, *, target: None = None, image_folder: str | None = None
+) -> bytes: ...
+
+
+@overload
+def render_pdf(
+    html: str, fetcher: RestrictedFetcher, *, target: BinaryIO, image_folder: str | None = None
+) -> None: ...
+
+
 def render_pdf(
     html: str,
     fetcher: RestrictedFetcher,
     *,
-    title: str | None = None,
-    target=None,
+    target: BinaryIO | None = None,
     image_folder: str | None = None,
 ) -> bytes | None:
     """A tagged PDF (accessible structure, real text) of `html`, fetching only through `fetcher`.
@@ -92,39 +81,10 @@ def render_pdf(
     images' bytes on disk until they are drawn, rather than in memory.
     """
     options = {"cache": image_folder} if image_folder else {}
-    with _fewer_collections():
-        document = HTML(string=html, base_url=SCHEME, url_fetcher=fetcher).render(
-            pdf_tags=True, **options
-        )
-        # The layout leaves much cyclic garbage behind: collecting it before the PDF is drawn
-        # lowers the peak memory of a dossier of 200 pieces by about 60 MB.
-        gc.collect()
-        return document.write_pdf(target, pdf_tags=True)
-
-
-# WeasyPrint makes millions of short-lived objects; at Python's default threshold (a young
-# collection every 700 allocations) the collector took about a sixth of the time of a dossier
-# of 200 pieces, for nothing: the peak memory is the same at 20,000 (bench/export.py).
-_RENDERING_GC_THRESHOLD = 20_000
-_renders = 0
-_renders_lock = threading.Lock()
-_default_threshold = gc.get_threshold()
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Raise the young generation's threshold while any PDF is being made (renders may overlap
-    in threads: the last one to end puts the default back)."""
-    global _renders, _default_threshold
-    with _renders_lock:
-        if _renders == 0:
-            _default_threshold = gc.get_threshold()
-            gc.set_threshold(_RENDERING_GC_THRESHOLD, *_default_threshold[1:])
-        _renders += 1
-    try:
-        yield
-    finally:
-        with _renders_lock:
-            _renders -= 1
-            if _renders == 0:
-                gc.set_threshold(*_default_threshold)
+    document = HTML(string=html, base_url=SCHEME, url_fetcher=fetcher).render(
+        pdf_tags=True, **options
+    )
+    # The layout leaves much cyclic garbage behind: collecting it before the PDF is drawn
+    # lowers the peak memory of a dossier of 200 pieces by about 60 MB.
+    gc.collect()
+    return document.write_pdf(target, pdf_tags=True)

@@ -94,7 +94,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "db.sqlite3",
+            "NAME": str(VAR_DIR / "db.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers work while a writer commits; the busy timeout and immediate
                 # transactions turn "database is locked" into a short wait.
@@ -188,7 +188,7 @@ CONTENT_SECURITY_POLICY = {
         "manifest-src": [SELF],
     },
 }
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",

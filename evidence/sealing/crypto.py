@@ -76,9 +76,10 @@ class Keyring:
 
     def cipher(self, blob_key_id: bytes | None = None) -> AESGCM:
         """The cipher of a key id (default: the current key); DecryptionError if unknown."""
-        cipher = self._ciphers.get(self._current_id if blob_key_id is None else blob_key_id)
+        wanted = self._current_id if blob_key_id is None else blob_key_id
+        cipher = self._ciphers.get(wanted)
         if cipher is None:
-            raise DecryptionError(f"sealed with an unknown key (id {blob_key_id.hex()})")
+            raise DecryptionError(f"sealed with an unknown key (id {wanted.hex()})")
         return cipher
 
     def encrypt(self, plaintext: bytes, context: bytes) -> bytes:

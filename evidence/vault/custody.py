@@ -118,11 +118,17 @@ class Replayed:
         self.deleted: set[int] = set()
 
 
+_PIECE_ACTIONS = (Action.PIECE_ADDED, Action.FILES_ADDED, Action.PIECE_EDITED, Action.PIECE_DELETED)
+
+
 def replay(payloads: Iterable[dict[str, Any]]) -> Replayed:
     state = Replayed()
     for payload in payloads:
         action = payload.get("action")
-        number = payload.get("piece")
+        piece = payload.get("piece")
+        number = piece if isinstance(piece, int) else 0
+        if action in _PIECE_ACTIONS and not number:
+            continue  # a piece event without its number says nothing about any piece
         if action == Action.DOSSIER_CREATED:
             state.dossier = dict(payload.get("record", {}))
         elif action == Action.DOSSIER_EDITED and state.dossier is not None:

@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
@@ -27,7 +27,7 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(file: BinaryIO, *, chunk_size: int = _CHUNK_SIZE) -> str:
+def sha256_file(file: IO[bytes], *, chunk_size: int = _CHUNK_SIZE) -> str:
     """Hash from the file's current position to its end without loading it whole."""
     digest = hashlib.sha256()
     while chunk := file.read(chunk_size):

@@ -33,20 +33,25 @@ from evidence.sealing import sealed_files
 from guidance.engine import build_plan
 from guidance.facts import FactsError
 
-KINDS = {Kind.IMAGE: "screenshot", Kind.PDF: "document", Kind.LINK: "link", Kind.TEXT: "message"}
+KINDS: dict[str, str] = {
+    Kind.IMAGE: "screenshot",
+    Kind.PDF: "document",
+    Kind.LINK: "link",
+    Kind.TEXT: "message",
+}
 # The PDF is in French whatever the person's language: it goes to French authorities.
-KIND_TITLES = {
+KIND_TITLES: dict[str, str] = {
     Kind.IMAGE: "Capture d'écran ou photo",
     Kind.PDF: "Document PDF",
     Kind.LINK: "Lien",
     Kind.TEXT: "Texte d'un message",
 }
-ROLES = {
+ROLES: dict[str, str] = {
     Role.VICTIM: "la personne visée",
     Role.PARENT: "un parent ou tuteur",
     Role.HELPER: "une personne de confiance",
 }
-ANSWERS = {Answer.YES: "oui", Answer.NO: "non"}
+ANSWERS: dict[str, str] = {Answer.YES: "oui", Answer.NO: "non"}
 CONFIDENCE_NOTES = {
     "secondary": "source secondaire",
     "unverified": "point non vérifié",

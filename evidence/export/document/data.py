@@ -87,7 +87,7 @@ class CustodyEntry:
 
     seq: int
     kind: str
-    at: dt.datetime
+    at: dt.datetime | None  # None when the payload's time does not read (it was altered)
     prev_hash: str
     hash: str
     payload: dict = field(default_factory=dict)

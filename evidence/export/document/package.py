@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from evidence.export.document.data import DossierExport
 from evidence.export.document.render import archive_path
-from evidence.vault.integrity import verify_chain
+from evidence.vault.integrity import sha256_file, verify_chain
 
 PDF_NAME = "dossier.pdf"
 MANIFEST_NAME = "manifest.json"
@@ -112,6 +112,9 @@ class _Fingerprinted:
     def flush(self) -> None:
         self._target.flush()
 
+    def close(self) -> None:
+        """The target stays open: its owner closes it (a sealing stream seals on close)."""
+
     def written(self) -> Written:
         return Written(self._hash.hexdigest(), self.size)
 
@@ -127,7 +130,7 @@ def write_package(dossier: DossierExport, pdf: bytes | BinaryIO, target: BinaryI
     if isinstance(pdf, bytes):
         pdf = io.BytesIO(pdf)
     pdf.seek(0)
-    pdf_sha256 = hashlib.file_digest(pdf, "sha256").hexdigest()
+    pdf_sha256 = sha256_file(pdf)
     manifest = build_manifest(dossier, pdf_sha256)
     sums = [f"{pdf_sha256}  {PDF_NAME}"]
     output = _Fingerprinted(target)
@@ -181,7 +184,7 @@ class PackageProblem:
 
 def _sha256_member(archive: zipfile.ZipFile, name: str) -> str:
     with archive.open(name) as member:
-        return hashlib.file_digest(member, "sha256").hexdigest()
+        return sha256_file(member)
 
 
 def verify_package(source: bytes | str | Path | BinaryIO) -> list[PackageProblem]:

@@ -157,13 +157,3 @@ def test_the_fetcher_refuses_a_file_url_and_another_dossiers_image():
         "pdf-resource:dossier/D-OTHER/piece/1/1",
         "https://example.org/tracker.png",
     ]
-
-
-def test_rendering_leaves_the_collector_as_it_found_it_even_when_it_fails():
-    import gc
-
-    before = gc.get_threshold()
-    render_pdf("<p>Bonjour</p>", RestrictedFetcher({}))
-    with pytest.raises(TypeError):
-        render_pdf(None, RestrictedFetcher({}))  # no HTML at all
-    assert gc.get_threshold() == before

@@ -58,3 +58,15 @@ def test_the_worker_runs_an_export_queued_by_the_view(
     assert "Votre dossier est prêt" in done and "hx-trigger" not in done
     package = b"".join(owner_client.get(reverse("evidence:export_zip", args=[export.pk])))
     assert verify_package(package) == []
+
+
+def test_the_worker_puts_the_collector_back_after_an_export_even_a_failed_one():
+    import gc
+
+    from evidence.export.tasks import EXPORT_GC_THRESHOLD, fewer_young_collections
+
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), fewer_young_collections():
+        assert gc.get_threshold()[0] == EXPORT_GC_THRESHOLD
+        raise RuntimeError("the export failed")
+    assert gc.get_threshold() == before

@@ -1,7 +1,7 @@
 # supportsite: the two commands are `make run` and `make test` (see README.md).
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
-.PHONY: run test test-fast lint bench messages compile-messages migrate system-libs browser checks
+.PHONY: run test test-fast test-postgres lint bench messages compile-messages migrate system-libs browser checks
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,13 +9,16 @@ BIN := $(VENV)/bin
 DEPS_STAMP := $(VENV)/.deps-installed
 TEST_STAMP := $(VENV)/.test-deps-installed
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
+# The database URL of the cluster pg_virtualenv makes (it exports PGHOST, PGUSER, PGPASSWORD…).
+PG_URL := DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$${PGPORT:-5432}/postgres"
 
 # Debian packages the app needs at run time: WeasyPrint's Pango/HarfBuzz, fonts for PDFs,
 # and gettext to compile the translations.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
 # What the tests need besides: the system Chromium, pdftotext and qpdf to check the PDFs,
-# unzip to open the packages as a recipient would.
-TEST_DEBS := chromium poppler-utils qpdf unzip
+# unzip to open the packages as a recipient would, and PostgreSQL (with pg_virtualenv, from
+# postgresql-common) for the second run of the suite on a real database server.
+TEST_DEBS := chromium poppler-utils qpdf unzip postgresql
 
 define apt_install
 	missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
@@ -71,8 +74,14 @@ checks: $(TEST_STAMP) compile-messages
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python manage.py guidance check
 
+# The whole suite on SQLite (the embedded default), then everything but the browser tests on
+# PostgreSQL, in a throwaway cluster that pg_virtualenv creates and drops around the run.
 test: $(TEST_STAMP) system-libs browser lint checks
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-postgres
+
+test-postgres: $(TEST_STAMP)
+	pg_virtualenv sh -c '$(PG_URL) $(BIN)/pytest -m "not e2e" -p no:cacheprovider'
 
 # The edit-test loop: everything but the browser tests (`make test` still runs them all).
 test-fast: $(TEST_STAMP) system-libs lint checks

@@ -8,6 +8,7 @@ evidence/complaint/ and evidence/export/.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -96,6 +97,11 @@ PLATFORM_CHOICES = [
 
 def _new_token() -> uuid.UUID:
     return uuid.uuid4()
+
+
+def new_seal() -> str:
+    """A piece's own random seal, which its values' commitments in the custody log use."""
+    return secrets.token_hex(16)
 
 
 class Dossier(models.Model):
@@ -188,6 +194,9 @@ class Piece(models.Model):
     # Where each recorded value came from: {field name: Source}.
     provenance = models.JSONField(default=dict, blank=True)
     submission_token = models.UUIDField(null=True, blank=True, editable=False)
+    # Opens the commitments of the piece's values in the custody log (evidence/vault/custody.py);
+    # deleted with the piece, so that the log then keeps nothing readable of it.
+    seal = models.CharField(max_length=32, default=new_seal, editable=False)
 
     class Meta:
         ordering = ["number"]
@@ -274,6 +283,10 @@ class CustodyEvent(models.Model):
     payload = models.JSONField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # The server's Ed25519 signature of `hash` (evidence/sealing/signing.py) and its key's id:
+    # a chain recomputed by someone without the key does not verify.
+    key_id = models.CharField(max_length=16, blank=True)
+    signature = models.CharField(max_length=128, blank=True)
 
     class Meta:
         ordering = ["seq"]

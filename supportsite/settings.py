@@ -241,6 +241,21 @@ EVIDENCE_ENCRYPTION_KEYS = envsecret(
     generate=lambda: secrets.token_urlsafe(32),
     allow_file=not PRODUCTION,
 )
+# The server's signing keys (Ed25519; comma-separated, the first signs, the others still verify):
+# every custody event and every exported manifest is signed, so that the log cannot be rewritten
+# by someone who can only write to the database. Kept outside the database, like the keys above.
+EVIDENCE_SIGNING_KEYS = envsecret(
+    "EVIDENCE_SIGNING_KEYS",
+    VAR_DIR / "evidence_signing_keys",
+    # A 32-byte Ed25519 private key in URL-safe base64, as evidence.sealing.signing reads it.
+    generate=lambda: secrets.token_urlsafe(32),
+    allow_file=not PRODUCTION,
+)
+# An RFC 3161 time-stamping authority (optional): each exported manifest is then time-stamped
+# by it and the token put in the package. TSA_CA_FILE: its certificate chain's root (PEM), to
+# check its answers and to be put in the package for the recipient.
+TSA_URL = envstr("TSA_URL")
+TSA_CA_FILE = envstr("TSA_CA_FILE")
 EVIDENCE_MAX_UPLOAD_BYTES = envint("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 EVIDENCE_MAX_PIXELS = envint("EVIDENCE_MAX_PIXELS", 40_000_000)
 EVIDENCE_MAX_FILES_PER_PIECE = 10

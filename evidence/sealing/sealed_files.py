@@ -8,6 +8,7 @@ call time (tests give each test its own).
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import uuid
@@ -133,6 +134,15 @@ def read_stream(name: str) -> Iterator[bytes]:
     DecryptionError at the first altered segment."""
     with _storage().open(name, "rb") as blob:
         yield from crypto_stream.decrypt_stream(keyring(), blob, name.encode("ascii"))
+
+
+def stream_sha256(name: str) -> str:
+    """The SHA-256 of a segmented blob's plaintext, every segment authenticated on the way.
+    FileNotFoundError if gone, DecryptionError at the first altered segment."""
+    digest = hashlib.sha256()
+    for chunk in read_stream(name):
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def stream_is_sealed_with_current_key(name: str) -> bool:

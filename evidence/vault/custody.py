@@ -1,10 +1,20 @@
 """The custody log of a dossier: appending events, and what each event seals.
 
 An event's payload holds its own `seq` and server time (`at`, UTC), the `action`, who acted,
-and the values concerned: the whole record of a piece when it is added, old and new values
-when it is edited, the hashes of its files when it is deleted. Replaying the payloads gives
-what the dossier's rows must hold now, which is how `vault.verify` notices a row changed
+and the values concerned: the record of a piece when it is added, old and new values when it
+is edited, the fingerprints of its files when it is deleted. Replaying the payloads gives what
+the dossier's rows must hold now, which is how `verification.verify` notices a row changed
 behind the log's back. Appending must happen inside the transaction that locked the dossier.
+
+A piece's values are sealed as *commitments*, never in clear: SHA-256 of the piece's own random
+seal, the field's name and its value. The rows (and an export's manifest, which gives the seal)
+open them; once a piece is deleted, its row and seal go and the log keeps only what the delete
+page promises: the number, the files' fingerprints and the times. Files are sealed with their
+fingerprints, size, type, receipt time and derivatives' fingerprints in clear, their original
+name as a commitment.
+
+Each event's hash is signed with the server's key (evidence.sealing.signing), and once the
+transaction commits, the new head is recorded outside the database (evidence.vault.witness).
 """
 
 from __future__ import annotations
@@ -17,7 +27,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from evidence.models import CustodyEvent, Dossier, EvidenceFile, Piece
-from evidence.vault.integrity import GENESIS, event_hash
+from evidence.sealing import signing
+from evidence.vault import witness
+from evidence.vault.integrity import GENESIS, canonical_json, event_hash, sha256_bytes
 
 
 class Action(models.TextChoices):
@@ -32,6 +44,7 @@ class Action(models.TextChoices):
     EXPORT_DOWNLOADED = "export_downloaded", _("Exported dossier downloaded")
     EXPORT_DELETED = "export_deleted", _("Exported dossier deleted from the vault")
     SHARED = "shared", _("Shared")  # reserved for sharing with a helper (not built yet)
+    LOG_RESEALED = "log_resealed", _("Custody log sealed again: values as commitments, signed")
 
 
 DOSSIER_FIELDS = ("title", "concerns", "person_name", "person_age_band", "role", "facts")
@@ -64,18 +77,34 @@ def dossier_record(dossier: Dossier) -> dict[str, Any]:
     return {field: sealed_value(getattr(dossier, field)) for field in DOSSIER_FIELDS}
 
 
-def piece_record(piece: Piece) -> dict[str, Any]:
+def commitment(seal: str, field: str, value: Any) -> str:
+    """What the log keeps of one value: it proves the value without revealing it."""
+    return sha256_bytes(
+        seal.encode("ascii") + b"\x00" + field.encode("ascii") + b"\x00" + canonical_json(value)
+    )
+
+
+def piece_values(piece: Piece) -> dict[str, Any]:
+    """The piece's values as sealed (JSON types), in clear: what an export's manifest opens."""
     return {field: sealed_value(getattr(piece, field)) for field in PIECE_FIELDS}
 
 
-def file_record(file: EvidenceFile) -> dict[str, Any]:
+def piece_record(piece: Piece) -> dict[str, str]:
+    return {
+        field: commitment(piece.seal, field, value) for field, value in piece_values(piece).items()
+    }
+
+
+def file_record(file: EvidenceFile, seal: str) -> dict[str, Any]:
     return {
         "position": file.position,
-        "name": file.original_name,
+        "name": commitment(seal, f"file{file.position}.name", file.original_name),
         "sha256": file.sha256,
         "size": file.size,
         "mime_type": file.mime_type,
         "received_at": utc_iso(file.received_at),
+        "display_sha256": file.display_sha256,
+        "thumbnail_sha256": file.thumbnail_sha256,
     }
 
 
@@ -98,24 +127,33 @@ def append(dossier: Dossier, action: str, at: dt.datetime, **details: Any) -> Cu
     seq = last.seq + 1 if last else 1
     prev_hash = last.hash if last else GENESIS
     payload = {"seq": seq, "at": utc_iso(at), "action": str(action), **details}
-    return CustodyEvent.objects.create(
+    digest = event_hash(prev_hash, payload)
+    signature = signing.keyring().sign(digest.encode("ascii"))
+    event = CustodyEvent.objects.create(
         dossier=dossier,
         seq=seq,
         payload=payload,
         prev_hash=prev_hash,
-        hash=event_hash(prev_hash, payload),
+        hash=digest,
+        key_id=signature.key_id,
+        signature=signature.value,
     )
+    witness.record_on_commit(event)
+    return event
 
 
 class Replayed:
-    """What the log says the dossier holds now: its record, and each live piece's record
-    and files, by piece number; and the numbers of deleted pieces."""
+    """What the log says the dossier holds now: its record, and each live piece's record,
+    receipt time and files (by position), by piece number; the numbers of deleted pieces; and
+    the highest number ever given."""
 
     def __init__(self) -> None:
         self.dossier: dict[str, Any] | None = None
         self.pieces: dict[int, dict[str, Any]] = {}
-        self.files: dict[int, list[dict[str, Any]]] = {}
+        self.received: dict[int, str] = {}
+        self.files: dict[int, dict[int, dict[str, Any]]] = {}
         self.deleted: set[int] = set()
+        self.last_number = 0
 
 
 _PIECE_ACTIONS = (Action.PIECE_ADDED, Action.FILES_ADDED, Action.PIECE_EDITED, Action.PIECE_DELETED)
@@ -135,16 +173,29 @@ def replay(payloads: Iterable[dict[str, Any]]) -> Replayed:
             _apply(state.dossier, payload.get("changes", {}))
         elif action == Action.PIECE_ADDED:
             state.pieces[number] = dict(payload.get("record", {}))
-            state.files[number] = list(payload.get("files", []))
+            state.received[number] = str(payload.get("at", ""))
+            state.files[number] = _by_position(payload.get("files", []))
+            state.last_number = max(state.last_number, number)
         elif action == Action.FILES_ADDED and number in state.files:
-            state.files[number].extend(payload.get("files", []))
+            state.files[number].update(_by_position(payload.get("files", [])))
         elif action == Action.PIECE_EDITED and number in state.pieces:
             _apply(state.pieces[number], payload.get("changes", {}))
         elif action == Action.PIECE_DELETED:
             state.pieces.pop(number, None)
             state.files.pop(number, None)
+            state.received.pop(number, None)
             state.deleted.add(number)
     return state
+
+
+def _by_position(files: Any) -> dict[int, dict[str, Any]]:
+    if not isinstance(files, list):
+        return {}
+    return {
+        file["position"]: dict(file)
+        for file in files
+        if isinstance(file, dict) and isinstance(file.get("position"), int)
+    }
 
 
 def _apply(record: dict[str, Any], field_changes: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -53,7 +53,7 @@ def event_hash(prev_hash: str, payload: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class ChainProblem:
-    code: str  # altered, broken_link, missing, duplicate, reordered
+    code: str  # altered, unsigned, broken_link, missing, duplicate, reordered
     seq: int
     message: str | Promise
 
@@ -67,8 +67,16 @@ class FileProblem:
     actual: str | None
 
 
-def verify_chain(events: Iterable[Mapping[str, Any]]) -> list[ChainProblem]:
-    """Every inconsistency in a custody log, each naming the event's sequence number."""
+SignatureCheck = Callable[[Mapping[str, Any]], bool]
+
+
+def verify_chain(
+    events: Iterable[Mapping[str, Any]], *, signed: SignatureCheck | None = None
+) -> list[ChainProblem]:
+    """Every inconsistency in a custody log, each naming the event's sequence number.
+
+    `signed(event)` says whether the event's signature of its hash is the server's: without
+    it, someone able to write the log could recompute a whole chain that links."""
     ordered = sorted(events, key=lambda event: event["seq"])
     seq_by_hash = {event["hash"]: event["seq"] for event in ordered}
     problems: list[ChainProblem] = []
@@ -77,6 +85,8 @@ def verify_chain(events: Iterable[Mapping[str, Any]]) -> list[ChainProblem]:
         seq = event["seq"]
         if event_hash(event["prev_hash"], event["payload"]) != event["hash"]:
             problems.append(_altered(seq))
+        elif signed is not None and not signed(event):
+            problems.append(_unsigned(seq))
         if previous is not None and seq == previous["seq"]:
             problems.append(_duplicate(seq))
             continue
@@ -115,6 +125,14 @@ def verify_files(files: Iterable[tuple[str, str, bytes | None]]) -> list[FilePro
 def _altered(seq: int) -> ChainProblem:
     message = format_lazy(_("Event {seq}: its content was changed after it was recorded."), seq=seq)
     return ChainProblem("altered", seq, message)
+
+
+def _unsigned(seq: int) -> ChainProblem:
+    message = format_lazy(
+        _("Event {seq} is not signed by this server: the log was written again without its key."),
+        seq=seq,
+    )
+    return ChainProblem("unsigned", seq, message)
 
 
 def _duplicate(seq: int) -> ChainProblem:

@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from evidence.intake.images import (
@@ -39,10 +38,10 @@ from evidence.models import (
     Source,
 )
 from evidence.sealing import sealed_files
-from evidence.vault import custody
+from evidence.vault import custody, witness
 from evidence.vault.custody import Action
 from evidence.vault.dates import read_published
-from evidence.vault.integrity import sha256_bytes, verify_chain, verify_files
+from evidence.vault.integrity import sha256_bytes
 
 # Answers for which no file is ever stored: keeping or sending a sexual image of a minor is
 # an offence even for the victim (legal-fr.md §1), and "I don't know" gets the same care.
@@ -149,6 +148,7 @@ def erase_dossier(dossier: Dossier) -> Erasure:
     with transaction.atomic():
         Dossier.objects.filter(pk=dossier.pk).delete()
         transaction.on_commit(lambda: _delete_blobs(names))
+        transaction.on_commit(lambda: witness.forget(dossier.pk))
     return summary
 
 
@@ -213,7 +213,7 @@ def add_piece(
                 by=custody.actor(user, piece.added_by_role),
                 piece=piece.number,
                 record=custody.piece_record(piece),
-                files=[custody.file_record(file) for file in files],
+                files=[custody.file_record(file, piece.seal) for file in files],
             )
     except BaseException:
         _delete_blobs(written)
@@ -241,7 +241,7 @@ def add_files(piece: Piece, user, uploads: Sequence[Upload], sensitivity: str) -
                 received_at,
                 by=custody.actor(user, locked.added_by_role),
                 piece=locked.number,
-                files=[custody.file_record(file) for file in files],
+                files=[custody.file_record(file, locked.seal) for file in files],
             )
     except BaseException:
         _delete_blobs(written)
@@ -372,135 +372,6 @@ def readiness(pieces: Iterable[Piece]) -> tuple[int, int]:
     """(complete pieces, all pieces)."""
     pieces = list(pieces)
     return sum(1 for piece in pieces if is_complete(piece)), len(pieces)
-
-
-# --- Integrity ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Verification:
-    events: int = 0
-    blobs: int = 0
-    head_hash: str = ""
-    problems: list[str | Promise] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def verify(dossier: Dossier) -> Verification:
-    """Recompute the custody chain and every stored file's hash (decrypting each blob), and
-    compare the rows with what the log says they hold. Each problem names what differs."""
-    result = Verification()
-    events = list(dossier.events.order_by("seq"))
-    result.events = len(events)
-    result.head_hash = events[-1].hash if events else ""
-    chain = [
-        {"seq": e.seq, "prev_hash": e.prev_hash, "payload": e.payload, "hash": e.hash}
-        for e in events
-    ]
-    result.problems.extend(problem.message for problem in verify_chain(chain))
-    for event in events:
-        if event.payload.get("seq") != event.seq:
-            result.problems.append(
-                format_lazy(
-                    _("Event {seq}: its content was changed after it was recorded."),
-                    seq=event.seq,
-                )
-            )
-    state = custody.replay(event.payload for event in events)
-    result.problems.extend(_record_problems(dossier, state))
-    for piece in dossier.pieces.prefetch_related("files"):
-        for file in piece.files.all():
-            result.blobs += len(file.blobs())
-            result.problems.extend(_blob_problems(piece, file))
-    return result
-
-
-def _record_problems(dossier: Dossier, state: custody.Replayed) -> list[Promise]:
-    problems: list[Promise] = []
-    if state.dossier is None:
-        problems.append(_("The dossier's creation is missing from the custody log."))
-    else:
-        current = custody.dossier_record(dossier)
-        for name in _differing(state.dossier, current):
-            problems.append(
-                format_lazy(_("The dossier's “{field}” differs from the custody log."), field=name)
-            )
-    live = {piece.number: piece for piece in dossier.pieces.prefetch_related("files")}
-    for number, piece in sorted(live.items()):
-        if number in state.deleted:
-            problems.append(
-                format_lazy(
-                    _("Piece {number} was deleted in the custody log but is still here."),
-                    number=number,
-                )
-            )
-            continue
-        if number not in state.pieces:
-            problems.append(
-                format_lazy(_("Piece {number} is not in the custody log."), number=number)
-            )
-            continue
-        for name in _differing(state.pieces[number], custody.piece_record(piece)):
-            problems.append(
-                format_lazy(
-                    _("Piece {number}: “{field}” differs from the custody log."),
-                    number=number,
-                    field=name,
-                )
-            )
-        logged = sorted((f["position"], f["sha256"]) for f in state.files.get(number, []))
-        stored = sorted((f.position, f.sha256) for f in piece.files.all())
-        if logged != stored:
-            problems.append(
-                format_lazy(
-                    _("Piece {number}: its files differ from the custody log."), number=number
-                )
-            )
-    for number in sorted(set(state.pieces) - set(live)):
-        problems.append(
-            format_lazy(
-                _("Piece {number} is missing, and the custody log never recorded its deletion."),
-                number=number,
-            )
-        )
-    return problems
-
-
-def _differing(logged: dict[str, Any], current: dict[str, Any]) -> list[str]:
-    names = sorted(set(logged) | set(current))
-    return [name for name in names if logged.get(name) != current.get(name)]
-
-
-def _blob_problems(piece: Piece, file: EvidenceFile) -> list[str | Promise]:
-    problems: list[str | Promise] = []
-    for what, name, expected in file.blobs():
-        label = _blob_label(piece.number, file.position, what)
-        try:
-            data = sealed_files.read(name)
-        except FileNotFoundError:
-            data = None
-        except sealed_files.DecryptionError:
-            problems.append(
-                format_lazy(
-                    _("{label}: the stored file was altered (it no longer opens)."), label=label
-                )
-            )
-            continue
-        problems.extend(problem.message for problem in verify_files([(label, expected, data)]))
-    return problems
-
-
-def _blob_label(number: int, position: int, what: str) -> Promise:
-    if what == "display":
-        text = _("Piece {number}, file {position}, display copy")
-    elif what == "thumbnail":
-        text = _("Piece {number}, file {position}, thumbnail")
-    else:
-        text = _("Piece {number}, file {position}")
-    return format_lazy(text, number=number, position=position)
 
 
 # --- Inner workings ----------------------------------------------------------------------------

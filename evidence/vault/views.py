@@ -27,7 +27,7 @@ from evidence.access import dossier_for_user, file_for_user, owned, piece_for_us
 from evidence.intake.uploads import bounded_uploads
 from evidence.models import Dossier, EvidenceFile, Piece, Role, Source
 from evidence.sealing import sealed_files
-from evidence.vault import plan_facts, timeline
+from evidence.vault import plan_facts, timeline, verification
 from evidence.vault import services as vault
 from evidence.vault.custody import Action
 from evidence.vault.forms import (
@@ -113,7 +113,7 @@ def dossier_detail(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             "pieces": [(piece, vault.is_complete(piece)) for piece in pieces],
             "complete": complete,
             "total": total,
-            "verification": vault.verify(dossier),
+            "verification": verification.verify(dossier),
             "facts": plan_facts.summary(dossier.facts, languages.current()),
             "exports": dossier.exports.all(),
         },
@@ -172,7 +172,7 @@ def custody_log(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         {
             "dossier": dossier,
             "events": _event_rows(dossier.events.order_by("seq")),
-            "verification": vault.verify(dossier),
+            "verification": verification.verify(dossier),
         },
     )
 
@@ -387,14 +387,8 @@ def _safety_resources() -> list[dict]:
     ]
 
 
-FIELD_LABELS = {
-    **PieceDetailsForm.Meta.labels,
-    **DossierForm.Meta.labels,
-    "platform": _("Platform or app"),
-    "kind": _("What it is"),
-    "facts": _("From your plan"),
-}
-_SHOWN_LENGTH = 80
+PIECE_LABELS = {**PieceDetailsForm.Meta.labels, "kind": _("What it is")}
+DOSSIER_LABELS = {**DossierForm.Meta.labels, "facts": _("From your plan")}
 
 
 def _event_rows(events) -> list[dict]:
@@ -405,6 +399,7 @@ def _event_rows(events) -> list[dict]:
         by = payload.get("by") if isinstance(payload.get("by"), dict) else {}
         changes = payload.get("changes") if isinstance(payload.get("changes"), dict) else {}
         files = payload.get("files") if isinstance(payload.get("files"), list) else []
+        labels = PIECE_LABELS if payload.get("piece") else DOSSIER_LABELS
         rows.append(
             {
                 "seq": event.seq,
@@ -413,11 +408,9 @@ def _event_rows(events) -> list[dict]:
                 "by": by.get("user", ""),
                 "role": _ROLE_LABELS.get(by.get("role"), ""),
                 "piece": payload.get("piece"),
-                "changes": [
-                    (FIELD_LABELS[name], _shown(change.get("old")), _shown(change.get("new")))
-                    for name, change in changes.items()
-                    if name in FIELD_LABELS and isinstance(change, dict)
-                ],
+                # The log seals a piece's values as commitments (evidence/vault/custody.py):
+                # what changed is shown, never a value, which the pages of the piece show.
+                "changes": [labels[name] for name in changes if name in labels],
                 "files": [file for file in files if isinstance(file, dict)],
                 "exported": _exported_hashes(payload),
                 "hash": event.hash,
@@ -441,17 +434,6 @@ def _exported_hashes(payload: dict) -> list[tuple[str, str]]:
 
 _ACTION_LABELS = dict(Action.choices)
 _ROLE_LABELS = dict(Role.choices)
-
-
-def _shown(value) -> str:
-    if value in (None, ""):
-        return "—"
-    if value is True:
-        return str(_("Yes"))
-    if value is False:
-        return str(_("No"))
-    text = str(value)
-    return text if len(text) <= _SHOWN_LENGTH else text[: _SHOWN_LENGTH - 1] + "…"
 
 
 def _sources(piece: Piece) -> dict[str, str]:

@@ -78,9 +78,10 @@ def add_url(dossier) -> str:
     return reverse("evidence:piece_add", kwargs={"dossier_id": dossier.pk})
 
 
-def stored_files() -> list[Path]:
-    """Every file in the private storage, whatever the folder."""
-    root = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+def stored_files(folder: str = "evidence") -> list[Path]:
+    """Every sealed blob in the private storage (or every file of another of its folders:
+    "custody-heads" holds the heads of the custody logs, "" everything)."""
+    root = Path(settings.STORAGES["default"]["OPTIONS"]["location"]) / folder
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
 
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from evidence.sealing.crypto import encode_key, generate_key
+from evidence.sealing.signing import generate_encoded_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,11 +36,25 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
         PRODUCTION="1",
         SECRET_KEY=secrets.token_urlsafe(64),
         EVIDENCE_ENCRYPTION_KEYS=encode_key(generate_key()),
+        EVIDENCE_SIGNING_KEYS=generate_encoded_key(),
         ALLOWED_HOSTS="aide.example.org",
         VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_signing_key(tmp_path):
+    result = _manage(
+        "check",
+        PRODUCTION="1",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        EVIDENCE_ENCRYPTION_KEYS=encode_key(generate_key()),
+        ALLOWED_HOSTS="aide.example.org",
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "EVIDENCE_SIGNING_KEYS must be set in production" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

@@ -21,7 +21,7 @@ from django.utils import translation
 
 from evidence.models import Dossier, EvidenceFile, Export
 from evidence.sealing import sealed_files
-from evidence.vault import services as vault
+from evidence.vault import verification
 
 _BLOB_FIELDS = ("storage_name", "display_name", "thumbnail_name")
 
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         altered = 0
         with translation.override(lang):
             for dossier in found:
-                result = vault.verify(dossier)
+                result = verification.verify(dossier)
                 if result.ok:
                     self.stdout.write(
                         f"{dossier.pk}: intact ({result.events} events, {result.blobs} files)"

@@ -221,7 +221,7 @@ def delete_url(export) -> str:
 def test_deleting_an_export_erases_its_files_and_the_log_keeps_their_fingerprints(
     owner_client, dossier, django_capture_on_commit_callbacks
 ):
-    from evidence.vault import services as vault
+    from evidence.vault import verification
 
     piece_files = stored_files()
     export = stored_export(dossier)
@@ -242,7 +242,7 @@ def test_deleting_an_export_erases_its_files_and_the_log_keeps_their_fingerprint
     event = dossier.events.get(payload__action=Action.EXPORT_DELETED)
     assert event.payload["pdf"]["sha256"] == export.pdf_sha256
     assert event.payload["package"]["sha256"] == export.package_sha256
-    assert vault.verify(dossier).problems == []
+    assert verification.verify(dossier).problems == []
     start_page = owner_client.get(start_url(dossier)).text
     assert "L’export et ses fichiers ont été supprimés du coffre" in start_page
     log = owner_client.get(reverse("evidence:custody_log", args=[dossier.pk])).text

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from evidence.models import EvidenceFile, Piece
 from evidence.sealing import sealed_files
+from evidence.vault import custody
 from evidence.vault import services as vault
 from guidance.content import resources
 from tests.evidence.factories import add_url, form_data, piece_fields, stored_files
@@ -49,7 +50,8 @@ def test_the_vault_itself_refuses_to_store_the_file_whatever_the_caller_passes(d
     assert piece.files.count() == 0
     assert stored_files() == []
     logged = dossier.events.get(seq=2).payload
-    assert logged["files"] == [] and logged["record"]["files_withheld"] is True
+    withheld = custody.commitment(piece.seal, "files_withheld", True)
+    assert logged["files"] == [] and logged["record"]["files_withheld"] == withheld
 
 
 def test_the_view_does_not_even_read_the_file(owner_client, dossier, monkeypatch):

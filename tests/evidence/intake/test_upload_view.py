@@ -326,7 +326,7 @@ def test_the_file_input_accepts_what_phones_produce(owner_client, dossier):
 
 @pytest.mark.parametrize("captured_at", ["", "2025-03-14T22:50"])
 def test_a_fresh_piece_with_every_kind_of_value_verifies_intact(owner_client, dossier, captured_at):
-    from evidence.vault import services as vault
+    from evidence.vault import verification
 
     upload(
         owner_client,
@@ -340,4 +340,4 @@ def test_a_fresh_piece_with_every_kind_of_value_verifies_intact(owner_client, do
     )
     piece = Piece.objects.get()
     assert piece.reported_to_pharos and str(piece.reported_to_pharos_on) == "2025-03-15"
-    assert vault.verify(dossier).ok, vault.verify(dossier).problems
+    assert verification.verify(dossier).ok, verification.verify(dossier).problems

@@ -81,7 +81,7 @@ def test_a_hash_changed_in_the_database_is_named(sealed_dossier):
     EvidenceFile.objects.filter(piece__number=1).update(sha256="0" * 64)
     code, output = verify(sealed_dossier)
     assert code == 1
-    assert "Piece 1: its files differ from the custody log." in output
+    assert "Piece 1, file 1: its fingerprint differs from the custody log." in output
     assert "Piece 1, file 1: file changed" in output
 
 
@@ -150,7 +150,8 @@ def test_verify_can_answer_in_french(sealed_dossier):
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("evidence", "verify", str(sealed_dossier.pk), "--lang", "fr", stderr=err)
-    assert "Pièce 1 : ses fichiers diffèrent du journal de conservation." in err.getvalue()
+    expected = "Pièce 1, fichier 1 : son empreinte diffère du journal de conservation."
+    assert expected in err.getvalue()
 
 
 def test_a_download_of_an_altered_original_is_refused(sealed_dossier, owner_client):

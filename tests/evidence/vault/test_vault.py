@@ -1,6 +1,7 @@
 """The vault's operations as plain functions: numbering, the custody log, edits, deletions,
 erasure, completeness and key rotation."""
 
+import json
 from io import StringIO
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from evidence.models import CustodyEvent, Dossier, EvidenceFile, Piece
 from evidence.sealing import crypto, sealed_files
+from evidence.vault import custody, verification
 from evidence.vault import services as vault
 from evidence.vault.integrity import GENESIS, event_hash
 from tests.evidence.factories import add_image_piece, make_dossier, piece_fields, stored_files
@@ -61,23 +63,35 @@ def test_every_operation_appends_a_chained_event(dossier):
         previous = event.hash
 
 
-def test_the_added_event_seals_the_piece_and_its_files(dossier):
+def test_the_added_event_seals_the_piece_and_its_files_without_their_values_in_clear(dossier):
     piece = add_image_piece(dossier, name="capture.png")
+    file = piece.files.get()
     payload = dossier.events.get(seq=2).payload
     assert payload["piece"] == 1
     assert payload["by"] == {"user": "lea_75", "role": "victim"}
-    assert payload["record"]["url"] == "https://www.instagram.com/p/abc/"
-    assert payload["files"][0]["sha256"] == piece.files.get().sha256
-    assert payload["files"][0]["name"] == "capture.png"
+    url = "https://www.instagram.com/p/abc/"
+    assert payload["record"]["url"] == custody.commitment(piece.seal, "url", url)
+    assert payload["files"][0]["sha256"] == file.sha256
+    assert payload["files"][0]["display_sha256"] == file.display_sha256
+    assert payload["files"][0]["received_at"] == custody.utc_iso(file.received_at)
+    name = custody.commitment(piece.seal, "file1.name", "capture.png")
+    assert payload["files"][0]["name"] == name
+    sealed = json.dumps(payload, ensure_ascii=False)
+    assert url not in sealed and "capture.png" not in sealed and "@tom_75" not in sealed
 
 
-def test_an_edit_logs_the_old_and_new_values(dossier):
+def test_an_edit_logs_commitments_of_the_old_and_new_values(dossier):
     piece = add_image_piece(dossier)
     vault.edit_piece(
         piece, dossier.owner, {"author_displayed": "@autre", "description": "Il me menace."}
     )
     changes = dossier.events.get(seq=3).payload["changes"]
-    assert changes == {"author_displayed": {"old": "@tom_75", "new": "@autre"}}
+    assert changes == {
+        "author_displayed": {
+            "old": custody.commitment(piece.seal, "author_displayed", "@tom_75"),
+            "new": custody.commitment(piece.seal, "author_displayed", "@autre"),
+        }
+    }
 
 
 def test_an_edit_that_changes_nothing_logs_nothing(dossier):
@@ -92,8 +106,14 @@ def test_an_edited_date_is_read_again_and_marked_as_typed(dossier):
     piece.refresh_from_db()
     assert piece.published_is_absolute and str(piece.published_date) == "2025-03-13"
     changes = dossier.events.get(seq=3).payload["changes"]
-    assert changes["published_raw"] == {"old": "hier", "new": "13/03/2025 08:00"}
-    assert changes["published_is_absolute"] == {"old": False, "new": True}
+    seal = piece.seal
+    assert changes["published_raw"] == {
+        "old": custody.commitment(seal, "published_raw", "hier"),
+        "new": custody.commitment(seal, "published_raw", "13/03/2025 08:00"),
+    }
+    assert changes["published_is_absolute"]["new"] == custody.commitment(
+        seal, "published_is_absolute", True
+    )
 
 
 def test_the_original_file_never_changes_on_edit(dossier):
@@ -133,23 +153,27 @@ def test_deleting_a_piece_deletes_its_files_and_leaves_a_tombstone(
     assert tombstone["piece"] == 1
     assert tombstone["files"] == [{"position": 1, "sha256": sha256}]
     assert tombstone["at"]
-    assert vault.verify(dossier).ok
+    assert verification.verify(dossier).ok
 
 
 def test_erasing_a_dossier_erases_every_file_and_row_and_says_what(
     owner, django_capture_on_commit_callbacks
 ):
-    dossier = make_dossier(owner)
-    other = make_dossier(owner, title="L'autre")
-    add_image_piece(dossier)
-    add_image_piece(dossier)
-    add_image_piece(other)
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = make_dossier(owner)
+        other = make_dossier(owner, title="L'autre")
+        add_image_piece(dossier)
+        add_image_piece(dossier)
+        add_image_piece(other)
+    heads = stored_files("custody-heads")
+    assert len(heads) == 5  # every event recorded outside the database
     with django_capture_on_commit_callbacks(execute=True):
         erasure = vault.erase_dossier(dossier)
     assert (erasure.pieces, erasure.files, erasure.derivatives, erasure.events) == (2, 2, 4, 3)
     assert not Dossier.objects.filter(pk=dossier.pk).exists()
     assert not CustodyEvent.objects.filter(dossier_id=dossier.pk).exists()
     assert len(stored_files()) == 3  # the other dossier's only
+    assert [path.parent.name for path in stored_files("custody-heads")] == [str(other.pk)] * 2
 
 
 def test_the_erase_page_says_what_was_erased(
@@ -233,7 +257,7 @@ def test_rotate_key_reencrypts_every_blob_with_the_new_key(dossier, settings):
     file = EvidenceFile.objects.get()
     assert sealed_files.read(file.storage_name) == corpus.small_png()
     assert len(stored_files()) == 3  # the old blobs are gone
-    assert vault.verify(piece.dossier).ok
+    assert verification.verify(piece.dossier).ok
 
 
 def test_rotate_key_twice_has_nothing_left_to_do(dossier):
@@ -254,6 +278,9 @@ def test_a_piece_edited_through_its_page_still_verifies_intact(owner_client, dos
     assert response.status_code == 302
     piece.refresh_from_db()
     assert piece.provenance["captured_at"] == "user"
-    assert vault.verify(dossier).ok, vault.verify(dossier).problems
+    assert verification.verify(dossier).ok, verification.verify(dossier).problems
     page = owner_client.get(reverse("evidence:custody_log", args=[dossier.pk])).text
-    assert "Date de publication : « hier » → « 13/03/2025 08:00 »" in page
+    changed = page.split('class="changes">')[1].split("</p>")[0]
+    assert changed.startswith("Modifié :") and "Date de publication" in changed
+    assert "Nom du dossier" not in changed
+    assert "« hier »" not in page and "13/03/2025" not in page  # what changed, never a value

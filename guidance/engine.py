@@ -2,7 +2,10 @@
 
     content()                           the checked content, loaded once (cached)
     load(directory=None)                read and check the content files; ContentError if bad
-    validate(content) -> [problems]     every check, one readable line each ([] when fine)
+    read(directory=None)                the typed content (guidance.content.schema), before
+                                        validate(); ContentError if it does not fit the schema
+    validate(content) -> [problems]     the checks beyond the schema, one readable line each
+                                        ([] when fine; see guidance.validation)
     first_question() -> id
     next_question(answers) -> id | None the question to ask now; None when the plan is reached
     path(answers) -> [ids]              the questions answered, in order, on the current path
@@ -31,7 +34,7 @@ import yaml
 
 from guidance import flow, plan
 from guidance.content import CONTENT_DIR, load_raw
-from guidance.content.schema import PLAN, Content, Entry
+from guidance.content.schema import PLAN, Content, ContentError, Question
 from guidance.facts import FACTS, FactsError, validate_facts
 from guidance.flow import AnswerError, Answers, answer_to_raw
 from guidance.validation import validate
@@ -63,20 +66,14 @@ __all__ = [
 ]
 
 
-class ContentError(ValueError):
-    """The content files are unreadable or fail validation; `problems` lists why."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("the guidance content is invalid:\n" + "\n".join(problems))
-        self.problems = problems
-
-
 def read(directory: Path | None = None) -> Content:
-    """The content of the files in `directory` (default: the app's own), not yet checked."""
+    """The typed content of the files in `directory` (default: the app's own), not yet
+    validated; ContentError if a file cannot be read or does not fit the schema."""
     try:
-        return Content.from_raw(load_raw(directory or CONTENT_DIR))
+        raw = load_raw(directory or CONTENT_DIR)
     except (OSError, yaml.YAMLError) as error:
         raise ContentError([f"cannot read the content files: {error}"]) from error
+    return Content.from_raw(raw)
 
 
 def load(directory: Path | None = None) -> Content:
@@ -120,7 +117,7 @@ def render_question(question_id: str, lang: str, answers: Answers | None = None)
 
 
 def parse_answer(
-    question: str | Entry, raw_values: str | Iterable[str] | None, today: dt.date | None = None
+    question: str | Question, raw_values: str | Iterable[str] | None, today: dt.date | None = None
 ) -> Any:
     entry = content().question(question) if isinstance(question, str) else question
     return flow.parse_answer(entry, raw_values, today)

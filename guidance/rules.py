@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from guidance.conditions import holds
+from guidance.content.schema import Circumstance, MaxPenalty, Offence, Text
 from guidance.facts import parse_date
 
 NBSP = "\u00a0"  # French typography: 30 000 €, never split across lines
@@ -25,9 +25,9 @@ class Penalty:
     """The maximum penalty for the facts; None where the law (or our source) gives none."""
 
     prison_years: int | float | None
-    fine_eur: int | None
-    circumstances: tuple[Mapping[str, Any], ...]  # the aggravating circumstances that count
-    label: Mapping[str, str] | None = None  # wording that replaces the numbers' sentence
+    fine_eur: int | float | None
+    circumstances: tuple[Circumstance, ...]  # the aggravating circumstances that count
+    label: Text | None = None  # wording that replaces the numbers' sentence
 
 
 @dataclass(frozen=True)
@@ -36,52 +36,48 @@ class Prescription:
 
     delay: Mapping[str, int]
     runs_from: str
-    text: Mapping[str, str]
+    text: Text
     confidence: str
     deadline: dt.date | None
 
 
-def penalty(
-    offence: Mapping[str, Any], facts: Mapping[str, Any], named: Mapping[str, Any]
-) -> Penalty:
+def penalty(offence: Offence, facts: Mapping[str, Any]) -> Penalty:
     """The penalty: the base, or the first variant that holds; then the highest tier reached.
 
     A tier is reached when at least `count` of the listed circumstances hold (for harassment:
     one circumstance gives 2 years / 30 000 €, two or more give 3 years / 45 000 €).
     """
-    spec = offence["penalty"]
-    amount: Mapping[str, Any] = spec["base"]
+    spec = offence.penalty
+    amount: MaxPenalty = spec.base
     label = None
-    for variant in spec.get("variants", []):
-        if holds(variant["if"], facts, named):
-            amount, label = variant, variant.get("label")
+    for variant in spec.variants:
+        if variant.condition.holds(facts):
+            amount, label = variant, variant.label
             break
-    counted = tuple(c for c in spec.get("circumstances", []) if holds(c["if"], facts, named))
-    for tier in spec.get("tiers", []):  # listed by increasing count: the last reached wins
-        if len(counted) >= tier["count"]:
+    counted = tuple(c for c in spec.circumstances if c.condition.holds(facts))
+    for tier in spec.tiers:  # listed by increasing count: the last reached wins
+        if len(counted) >= tier.count:
             amount, label = tier, None
-    return Penalty(amount["prison_years"], amount["fine_eur"], counted, label)
+    return Penalty(amount.prison_years, amount.fine_eur, counted, label)
 
 
-def prescription(
-    offence: Mapping[str, Any], facts: Mapping[str, Any], named: Mapping[str, Any]
-) -> Prescription:
+def prescription(offence: Offence, facts: Mapping[str, Any]) -> Prescription:
     """The time limit, with its end date when it runs from the first message and we know it.
 
-    Harassment is an habitual offence: its delay probably runs from the last act, which we do
-    not know, so no date is computed; nor for delays running from the victim's majority.
+    The first variant that holds replaces what it gives. Harassment is an habitual offence:
+    its delay probably runs from the last act, which we do not know, so no date is computed;
+    nor for delays running from the victim's majority.
     """
-    spec = dict(offence["prescription"])
-    for variant in spec.pop("variants", []):
-        if holds(variant["if"], facts, named):
-            spec.update({key: value for key, value in variant.items() if key != "if"})
-            break
+    spec = offence.prescription
+    delay, text, confidence = spec.delay, spec.text, spec.confidence
+    variant = next((v for v in spec.variants if v.condition.holds(facts)), None)
+    if variant is not None:
+        delay, text = variant.delay or delay, variant.text
+        confidence = variant.confidence or confidence
     deadline = None
-    if spec["runs_from"] == "first_seen" and facts.get("first_seen"):
-        deadline = add_delay(parse_date(facts["first_seen"]), spec["delay"])
-    return Prescription(
-        spec["delay"], spec["runs_from"], spec["text"], spec["confidence"], deadline
-    )
+    if spec.runs_from == "first_seen" and facts.get("first_seen"):
+        deadline = add_delay(parse_date(facts["first_seen"]), delay)
+    return Prescription(delay, spec.runs_from, text, confidence, deadline)
 
 
 def add_delay(start: dt.date, delay: Mapping[str, int]) -> dt.date:

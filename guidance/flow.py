@@ -16,6 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 from guidance.conditions import Atom
 from guidance.content.schema import PLAN, Content, Question
 from guidance.facts import parse_date
@@ -282,7 +285,9 @@ def mermaid(content: Content, lang: str = "fr") -> str:
     lines = ["flowchart TD"]
     for question in content.questions:
         lines.append(f'    {question.id}["{question.id}<br/>{_quote(question.text[lang])}"]')
-    lines.append(f'    {PLAN}(["{"Plan d’action" if lang == "fr" else "Action plan"}"])')
+    with translation.override(lang):
+        end = gettext("Action plan")
+    lines.append(f'    {PLAN}(["{end}"])')
     for question in content.questions:
         for rule in question.next:
             label = f'|"{_quote(rule.condition.describe())}"|' if rule.condition else ""

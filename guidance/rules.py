@@ -3,7 +3,8 @@
 Nothing here knows an article or a number: offences.yaml says, for each offence, its base
 penalty, the variants that replace it, which facts count as aggravating circumstances and the
 tier each count reaches, and how long prosecution stays possible from when. This module only
-evaluates that data on the facts, and writes the results in plain words.
+evaluates that data on the facts, and says the results in words through the translation
+catalogs (locale/), in the language the plan is built for.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext, npgettext, pgettext
+
 from guidance.content.schema import Circumstance, MaxPenalty, Offence, Text
 from guidance.facts import parse_date
-
-NBSP = "\u00a0"  # French typography: 30 000 €, never split across lines
 
 
 @dataclass(frozen=True)
@@ -89,41 +92,46 @@ def add_delay(start: dt.date, delay: Mapping[str, int]) -> dt.date:
     return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-# --- Plain words -----------------------------------------------------------------------------
-
-
-def format_prison(years: int | float, lang: str) -> str:
-    """6 mois, 1 an, 3 ans / 6 months, 1 year, 3 years."""
-    if years < 1:
-        months = round(years * 12)
-        return f"{months}{NBSP}mois" if lang == "fr" else f"{months} months"
-    whole = int(years) if float(years).is_integer() else years
-    if lang == "fr":
-        return f"{whole}{NBSP}an" if whole == 1 else f"{whole}{NBSP}ans"
-    return "1 year" if whole == 1 else f"{whole} years"
-
-
-def format_euros(amount: int, lang: str) -> str:
-    """30 000 € / €30,000."""
-    if lang == "fr":
-        return f"{amount:,}".replace(",", NBSP) + f"{NBSP}€"
-    return f"€{amount:,}"
+# --- In words --------------------------------------------------------------------------------
 
 
 def penalty_text(result: Penalty, lang: str) -> str:
-    """The maximum penalty in one sentence."""
+    """The maximum penalty in one sentence, in `lang` (the plan's, not the request's)."""
     if result.label:
         return result.label[lang]
     prison = format_prison(result.prison_years, lang) if result.prison_years else None
     fine = format_euros(result.fine_eur, lang) if result.fine_eur else None
-    if lang == "fr":
+    with translation.override(lang):
         if prison and fine:
-            return f"Jusqu’à {prison} de prison et {fine} d’amende"
-        if prison:
-            return f"Jusqu’à {prison} de prison"
-        return f"Jusqu’à {fine} d’amende" if fine else "Peine non précisée"
-    if prison and fine:
-        return f"Up to {prison} in prison and a {fine} fine"
-    if prison:
-        return f"Up to {prison} in prison"
-    return f"A fine of up to {fine}" if fine else "Penalty not specified"
+            sentence = gettext("Up to %(prison)s in prison and a %(fine)s fine")
+        elif prison:
+            sentence = gettext("Up to %(prison)s in prison")
+        elif fine:
+            sentence = gettext("A fine of up to %(fine)s")
+        else:
+            sentence = gettext("Penalty not specified")
+    return sentence % {"prison": prison, "fine": fine}
+
+
+def format_prison(years: int | float, lang: str) -> str:
+    """6 months, 1 year, 3 years / 6 mois, 1 an, 3 ans."""
+    with translation.override(lang):
+        if float(years).is_integer():
+            count = int(years)
+            # Translators: French joins the number and its unit with a no-break space.
+            text = npgettext("prison term", "%(count)s year", "%(count)s years", count)
+        else:  # a part of a year is said in months
+            count = round(years * 12)
+            # Translators: French joins the number and its unit with a no-break space.
+            text = npgettext("prison term", "%(count)s month", "%(count)s months", count)
+    return text % {"count": count}
+
+
+def format_euros(amount: int | float, lang: str) -> str:
+    """€30,000 / 30 000 €: the language's own way of writing numbers (Django's formats)."""
+    with translation.override(lang):
+        # Translators: the amount is already grouped the language's way (30 000); French
+        # writes the euro sign after it, joined by a no-break space.
+        return pgettext("amount in euros", "€%(amount)s") % {
+            "amount": number_format(amount, force_grouping=True)
+        }

@@ -14,12 +14,14 @@
     render_question(id, lang, answers)  the question worded for whoever answers, as a dict
     parse_answer(question, raw_values, today=None) -> value      AnswerError if invalid
     validate_facts(facts, today=None) -> facts                   FactsError(key, message)
-    build_plan(facts, lang="fr", today=None) -> plan dict        FactsError on bad facts
-    build_urgent(facts, lang="fr") -> {urgent, resources}        right after the danger question
+    build_plan(facts, lang=None, today=None) -> plan dict        FactsError on bad facts
+    build_urgent(facts, lang=None) -> {urgent, resources}        right after the danger question
     all_paths(today=None) -> [[(id, answer)]]                    see guidance.flow.all_paths
-    graph(lang="fr") -> Mermaid flowchart text
+    graph(lang=None) -> Mermaid flowchart text
 
 Answers map question ids to answers (None: skipped); see guidance.flow. Facts: guidance.facts.
+A `lang` is one of settings.LANGUAGES (common.languages.codes()); None is the site's default,
+French.
 """
 
 from __future__ import annotations
@@ -124,12 +126,12 @@ def parse_answer(
 
 
 def build_plan(
-    facts: Mapping[str, Any], lang: str = "fr", today: dt.date | None = None
+    facts: Mapping[str, Any], lang: str | None = None, today: dt.date | None = None
 ) -> dict[str, Any]:
     return plan.build_plan(content(), facts, lang, today)
 
 
-def build_urgent(facts: Mapping[str, Any], lang: str = "fr") -> dict[str, Any]:
+def build_urgent(facts: Mapping[str, Any], lang: str | None = None) -> dict[str, Any]:
     """The plan's urgent part alone, {urgent, resources}: usable before `role` is known."""
     return plan.build_urgent(content(), facts, lang)
 
@@ -138,5 +140,5 @@ def all_paths(today: dt.date | None = None) -> list[flow.Path]:
     return flow.all_paths(content(), today)
 
 
-def graph(lang: str = "fr") -> str:
+def graph(lang: str | None = None) -> str:
     return flow.mermaid(content(), lang)

@@ -19,6 +19,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext
 
+from common.languages import codes
 from guidance.conditions import Atom
 from guidance.content.schema import PLAN, Content, Question
 from guidance.facts import parse_date
@@ -280,8 +281,12 @@ def _key(value: Any) -> str:
 # --- The flow as a picture -------------------------------------------------------------------
 
 
-def mermaid(content: Content, lang: str = "fr") -> str:
-    """The flow as a Mermaid flowchart: one box per question, edges labelled by their rule."""
+def mermaid(content: Content, lang: str | None = None) -> str:
+    """The flow as a Mermaid flowchart: one box per question, edges labelled by their rule.
+
+    In `lang`, or the site's default language when None.
+    """
+    lang = lang or codes()[0]
     lines = ["flowchart TD"]
     for question in content.questions:
         lines.append(f'    {question.id}["{question.id}<br/>{_quote(question.text[lang])}"]')

@@ -28,10 +28,16 @@ from guidance.facts import validate_facts
 
 
 def build_plan(
-    content: Content, facts: Mapping[str, Any], lang: str = "fr", today: dt.date | None = None
+    content: Content,
+    facts: Mapping[str, Any],
+    lang: str | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
-    """The plan as a JSON-serialisable dict (see the keys below). FactsError on bad facts."""
-    _check_lang(lang)
+    """The plan as a JSON-serialisable dict (see the keys below). FactsError on bad facts.
+
+    `lang` is one of settings.LANGUAGES; None is the site's default (French).
+    """
+    lang = _language(lang)
     today = today or dt.date.today()
     facts = validate_facts(facts, today)
     urgent = _urgent_items(content, facts, lang)
@@ -55,12 +61,14 @@ def build_plan(
     }
 
 
-def build_urgent(content: Content, facts: Mapping[str, Any], lang: str = "fr") -> dict[str, Any]:
+def build_urgent(
+    content: Content, facts: Mapping[str, Any], lang: str | None = None
+) -> dict[str, Any]:
     """Only the urgent part, {urgent, resources}, as in the plan; no role needed yet.
 
     For right after the danger question: whoever is in danger sees whom to call at once.
     """
-    _check_lang(lang)
+    lang = _language(lang)
     facts = validate_facts(facts, required=())
     urgent = _urgent_items(content, facts, lang)
     resource_ids = list(dict.fromkeys(rid for item in urgent for rid in item["resources"]))
@@ -70,9 +78,13 @@ def build_urgent(content: Content, facts: Mapping[str, Any], lang: str = "fr") -
     }
 
 
-def _check_lang(lang: str) -> None:
+def _language(lang: str | None) -> str:
+    """`lang`, checked against the site's languages; None is the default, listed first."""
+    if lang is None:
+        return codes()[0]
     if lang not in codes():
         raise ValueError(f"lang must be one of {', '.join(codes())}, not {lang!r}")
+    return lang
 
 
 def _urgent_items(content: Content, facts: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:

@@ -193,6 +193,84 @@ def test_an_unverified_phone_number_without_a_note_is_caught():
     ]
 
 
+# --- The schema: what does not fit, one line naming its place -----------------------------------
+
+
+def test_a_schema_error_becomes_a_line_naming_its_place():
+    def tomorrow(raw):
+        raw["steps"]["steps"][0]["when"] = "tomorrow"
+
+    assert problems_after(tomorrow) == [
+        "step keep_evidence › when: expected 'now', 'soon' or 'later', not 'tomorrow'"
+    ]
+
+
+def test_an_unknown_field_is_caught():
+    def typo(raw):
+        questions(raw)[0]["choices"][1]["lable"] = text("Témoin")
+
+    assert problems_after(typo) == ["question role › choices[1]: unknown field 'lable'"]
+
+
+def test_a_missing_english_label_is_caught_in_its_choice():
+    def forget(raw):
+        del questions(raw)[0]["choices"][1]["label"]["en"]
+
+    assert problems_after(forget) == ["question role › choices[1] › label: the en text is missing"]
+
+
+def test_a_blank_text_counts_as_missing():
+    def blank(raw):
+        raw["flow"]["messages"]["required"]["fr"] = "  "
+
+    assert problems_after(blank) == ["flow › messages › required: the fr text is missing"]
+
+
+def test_a_date_written_in_quotes_is_caught():
+    def quoted(raw):
+        raw["resources"][0]["checked"] = "2026-11-21"
+
+    assert problems_after(quoted) == [
+        "resource 3018 › checked: expected a date written YYYY-MM-DD, not '2026-11-21'"
+    ]
+
+
+def test_a_condition_that_cannot_be_read_is_located_inside_it():
+    def unreadable(raw):
+        raw["steps"]["steps"][0]["if"] = {"any": [{"role": "witness"}, {"is": 3}]}
+
+    assert problems_after(unreadable) == [
+        "step keep_evidence › if › any[1]: `is` takes a name or a list of names, not 3"
+    ]
+
+
+def test_an_unknown_named_condition_is_caught():
+    def unknown(raw):
+        raw["steps"]["steps"][0]["if"] = {"is": "adult"}
+
+    assert problems_after(unknown) == ["step keep_evidence › if: unknown named condition 'adult'"]
+
+
+def test_every_problem_of_the_schema_is_listed_at_once():
+    def twice(raw):
+        questions(raw)[1]["skippable"] = "yes"
+        raw["resources"][0]["phone"] = 3018
+
+    assert problems_after(twice) == [
+        "question age › skippable: expected true or false, not 'yes'",
+        "resource 3018 › phone: expected digits in quotes, or null, not 3018",
+    ]
+
+
+def test_conditions_are_read_once_when_the_content_is_loaded():
+    content = Content.from_raw(copy.deepcopy(SMALL))
+    step = content.steps[0]
+    assert step.condition.describe() == "minor"
+    assert step.condition.holds({"victim_age": "15_17"})
+    assert content.questions[0].next_for({"role": "witness"}) == "plan"
+    assert content.questions[0].next_for({"role": "victim"}) == "age"
+
+
 def test_a_broken_file_stops_the_loading_with_its_problems(tmp_path):
     for name in ("flow", "conditions", "steps", "resources", "offences"):
         (tmp_path / f"{name}.yaml").write_text(

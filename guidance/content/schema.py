@@ -54,7 +54,14 @@ WHEN = get_args(When)  # the order of the plan's steps
 Confidence = Literal["verified", "secondary", "unverified"]
 CONFIDENCE = get_args(Confidence)
 RunsFrom = Literal["first_seen", "last_act", "majority"]
-LANGS = codes()  # guidance/views.py still imports it from here; elsewhere, common.languages
+
+
+def __getattr__(name: str) -> Any:
+    # guidance/views.py still imports LANGS from here: the site's languages, read when asked.
+    # Everywhere else reads common.languages.codes() itself.
+    if name == "LANGS":
+        return codes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ContentError(ValueError):
@@ -462,6 +469,8 @@ class Offence(Model):
 
 @dataclass(frozen=True)
 class Content:
+    """The whole reviewed content, typed, in the files' order, with indexes by id."""
+
     first: str
     questions: tuple[Question, ...]
     messages: Messages

@@ -2,7 +2,10 @@
 
     content()                           the checked content, loaded once (cached)
     load(directory=None)                read and check the content files; ContentError if bad
-    validate(content) -> [problems]     every check, one readable line each ([] when fine)
+    read(directory=None)                the typed content (guidance.content.schema), before
+                                        validate(); ContentError if it does not fit the schema
+    validate(content) -> [problems]     the checks beyond the schema, one readable line each
+                                        ([] when fine; see guidance.validation)
     first_question() -> id
     next_question(answers) -> id | None the question to ask now; None when the plan is reached
     path(answers) -> [ids]              the questions answered, in order, on the current path
@@ -11,12 +14,14 @@
     render_question(id, lang, answers)  the question worded for whoever answers, as a dict
     parse_answer(question, raw_values, today=None) -> value      AnswerError if invalid
     validate_facts(facts, today=None) -> facts                   FactsError(key, message)
-    build_plan(facts, lang="fr", today=None) -> plan dict        FactsError on bad facts
-    build_urgent(facts, lang="fr") -> {urgent, resources}        right after the danger question
+    build_plan(facts, lang=None, today=None) -> plan dict        FactsError on bad facts
+    build_urgent(facts, lang=None) -> {urgent, resources}        right after the danger question
     all_paths(today=None) -> [[(id, answer)]]                    see guidance.flow.all_paths
-    graph(lang="fr") -> Mermaid flowchart text
+    graph(lang=None) -> Mermaid flowchart text
 
 Answers map question ids to answers (None: skipped); see guidance.flow. Facts: guidance.facts.
+A `lang` is one of settings.LANGUAGES (common.languages.codes()); None is the site's default,
+French.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import yaml
 
 from guidance import flow, plan
 from guidance.content import CONTENT_DIR, load_raw
-from guidance.content.schema import PLAN, Content, Entry
+from guidance.content.schema import PLAN, Content, ContentError, Question
 from guidance.facts import FACTS, FactsError, validate_facts
 from guidance.flow import AnswerError, Answers, answer_to_raw
 from guidance.validation import validate
@@ -63,20 +68,14 @@ __all__ = [
 ]
 
 
-class ContentError(ValueError):
-    """The content files are unreadable or fail validation; `problems` lists why."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("the guidance content is invalid:\n" + "\n".join(problems))
-        self.problems = problems
-
-
 def read(directory: Path | None = None) -> Content:
-    """The content of the files in `directory` (default: the app's own), not yet checked."""
+    """The typed content of the files in `directory` (default: the app's own), not yet
+    validated; ContentError if a file cannot be read or does not fit the schema."""
     try:
-        return Content.from_raw(load_raw(directory or CONTENT_DIR))
+        raw = load_raw(directory or CONTENT_DIR)
     except (OSError, yaml.YAMLError) as error:
         raise ContentError([f"cannot read the content files: {error}"]) from error
+    return Content.from_raw(raw)
 
 
 def load(directory: Path | None = None) -> Content:
@@ -120,19 +119,19 @@ def render_question(question_id: str, lang: str, answers: Answers | None = None)
 
 
 def parse_answer(
-    question: str | Entry, raw_values: str | Iterable[str] | None, today: dt.date | None = None
+    question: str | Question, raw_values: str | Iterable[str] | None, today: dt.date | None = None
 ) -> Any:
     entry = content().question(question) if isinstance(question, str) else question
     return flow.parse_answer(entry, raw_values, today)
 
 
 def build_plan(
-    facts: Mapping[str, Any], lang: str = "fr", today: dt.date | None = None
+    facts: Mapping[str, Any], lang: str | None = None, today: dt.date | None = None
 ) -> dict[str, Any]:
     return plan.build_plan(content(), facts, lang, today)
 
 
-def build_urgent(facts: Mapping[str, Any], lang: str = "fr") -> dict[str, Any]:
+def build_urgent(facts: Mapping[str, Any], lang: str | None = None) -> dict[str, Any]:
     """The plan's urgent part alone, {urgent, resources}: usable before `role` is known."""
     return plan.build_urgent(content(), facts, lang)
 
@@ -141,5 +140,5 @@ def all_paths(today: dt.date | None = None) -> list[flow.Path]:
     return flow.all_paths(content(), today)
 
 
-def graph(lang: str = "fr") -> str:
+def graph(lang: str | None = None) -> str:
     return flow.mermaid(content(), lang)

@@ -16,10 +16,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from guidance.conditions import atom_holds, atoms, describe, holds
-from guidance.content.schema import PLAN, Content, Entry
+from django.utils import translation
+from django.utils.translation import gettext
+
+from common.languages import codes
+from guidance.conditions import Atom
+from guidance.content.schema import PLAN, Content, Question
 from guidance.facts import parse_date
-from guidance.validation import next_rules
 
 Answers = Mapping[str, Any]
 Path = list[tuple[str, Any]]  # (question id, answer) in the order asked
@@ -35,7 +38,7 @@ class AnswerError(ValueError):
 
     def message(self, content: Content, lang: str) -> str:
         """The message for the user, in their language (flow.yaml `messages`)."""
-        return content.messages[self.code][lang]
+        return getattr(content.messages, self.code)[lang]
 
 
 @dataclass
@@ -56,44 +59,34 @@ def walk(content: Content, answers: Answers) -> Walk:
             return result
         result.path.append(node)
         result.facts = apply_answer(question, answers[node], result.facts)
-        node = next_node(content, question, result.facts)
+        node = question.next_for(result.facts)
     return result
 
 
-def next_node(content: Content, question: Entry, facts: Mapping[str, Any]) -> str:
-    """The id after `question` given the facts (PLAN at the end)."""
-    for rule in next_rules(question):
-        if "if" not in rule or holds(rule["if"], facts, content.conditions):
-            return rule["goto"]
-    raise ValueError(f"question {question['id']}: no default next rule")  # validate() prevents
-
-
-def apply_answer(question: Entry, value: Any, facts: Mapping[str, Any]) -> dict[str, Any]:
+def apply_answer(question: Question, value: Any, facts: Mapping[str, Any]) -> dict[str, Any]:
     """The facts with this answer added: its own fact, and the facts its choice `sets`."""
     updated = dict(facts)
     if value is None:  # skipped: the fact stays unknown
         return updated
-    updated[question["fact"]] = list(value) if isinstance(value, list | tuple) else value
-    if question["kind"] == "single":
-        chosen = next(c for c in question["choices"] if c["value"] == value)
-        updated.update(chosen.get("sets", {}))
+    updated[question.fact] = list(value) if isinstance(value, list | tuple) else value
+    if question.kind == "single":
+        updated.update(question.choice(value).sets)
     return updated
 
 
-def accepts(question: Entry, value: Any) -> bool:
+def accepts(question: Question, value: Any) -> bool:
     """Whether a stored answer is still one this question takes (content may have changed)."""
     if value is None or value == []:  # skipped, or "none of these"
-        return bool(question["skippable"]) and (value is None or question["kind"] == "multiple")
-    if question["kind"] == "date":
+        return question.skippable and (value is None or question.kind == "multiple")
+    if question.kind == "date":
         try:
             parse_date(value)
         except ValueError:
             return False
         return True
-    values = {choice["value"] for choice in question["choices"]}
-    if question["kind"] == "multiple":
-        return isinstance(value, list | tuple) and set(value) <= values
-    return value in values
+    if question.kind == "multiple":
+        return isinstance(value, list | tuple) and set(value) <= set(question.values)
+    return value in question.values
 
 
 def prune(content: Content, answers: Answers) -> dict[str, Any]:
@@ -105,7 +98,7 @@ def prune(content: Content, answers: Answers) -> dict[str, Any]:
 
 
 def parse_answer(
-    question: Entry, raw_values: str | Iterable[str] | None, today: dt.date | None = None
+    question: Question, raw_values: str | Iterable[str] | None, today: dt.date | None = None
 ) -> Any:
     """The answer from a form's raw values (e.g. request.POST.getlist(question id)).
 
@@ -113,20 +106,20 @@ def parse_answer(
     with code "required" when the question may not be skipped. Dates are YYYY-MM-DD (what
     <input type="date"> sends) or DD/MM/YYYY, and may not be in the future.
     """
-    qid = question["id"]
+    qid = question.id
     raw = [raw_values] if isinstance(raw_values, str) else list(raw_values or [])
     given = [value.strip() for value in raw if isinstance(value, str) and value.strip()]
     if not given:
-        if not question["skippable"]:
+        if not question.skippable:
             raise AnswerError(qid, "required", "an answer is required")
-        return [] if question["kind"] == "multiple" else None
-    if question["kind"] == "date":
+        return [] if question.kind == "multiple" else None
+    if question.kind == "date":
         return _parse_date_answer(qid, given, today or dt.date.today())
-    values = [choice["value"] for choice in question["choices"]]
+    values = question.values
     unknown = [value for value in given if value not in values]
     if unknown:
         raise AnswerError(qid, "invalid_choice", f"{unknown[0]!r} is not a choice")
-    if question["kind"] == "single":
+    if question.kind == "single":
         if len(set(given)) > 1:
             raise AnswerError(qid, "invalid_choice", "only one choice is allowed")
         return given[0]
@@ -169,26 +162,24 @@ def render_question(
     question = content.question(question_id)
     answers = answers or {}
     facts = walk(content, answers).facts
-    variant = next(
-        (v for v in question.get("variants", []) if holds(v["if"], facts, content.conditions)),
-        {},
-    )
-    labels = variant.get("labels", {})
-    hint = variant.get("hint", question.get("hint"))
+    variant = next((v for v in question.variants if v.condition.holds(facts)), None)
+    text, hint, labels = question.text, question.hint, {}
+    if variant is not None:
+        text, hint, labels = variant.text or text, variant.hint or hint, variant.labels
     return {
-        "id": question["id"],
-        "kind": question["kind"],
-        "fact": question["fact"],
-        "text": variant.get("text", question["text"])[lang],
+        "id": question.id,
+        "kind": question.kind,
+        "fact": question.fact,
+        "text": text[lang],
         "hint": hint[lang] if hint else None,
-        "skippable": question["skippable"],
+        "skippable": question.skippable,
         "choices": [
             {
-                "value": choice["value"],
-                "label": labels.get(choice["value"], choice["label"])[lang],
-                "hint": choice["hint"][lang] if choice.get("hint") else None,
+                "value": choice.value,
+                "label": labels.get(choice.value, choice.label)[lang],
+                "hint": choice.hint[lang] if choice.hint else None,
             }
-            for choice in question.get("choices", [])
+            for choice in question.choices
         ],
         "answer": answers.get(question_id),
     }
@@ -219,16 +210,16 @@ def all_paths(content: Content, today: dt.date | None = None) -> list[Path]:
             routes.append(prefix)
             return
         question = content.question(node)
-        for value in _groups(content, question, facts, routing, today).values():
+        for value in _groups(question, facts, routing, today).values():
             after = apply_answer(question, value[0], facts)
-            explore(next_node(content, question, after), [*prefix, (node, value[0])], after)
+            explore(question.next_for(after), [*prefix, (node, value[0])], after)
 
     explore(content.first, [], {})
     return routes + _covering_paths(content, routes, routing, today)
 
 
 def _covering_paths(
-    content: Content, routes: list[Path], routing: list[tuple[str, Any]], today: dt.date
+    content: Content, routes: list[Path], routing: list[Atom], today: dt.date
 ) -> list[Path]:
     covered = {(qid, _key(value)) for route in routes for qid, value in route}
     extra: list[Path] = []
@@ -236,7 +227,7 @@ def _covering_paths(
         facts: dict[str, Any] = {}
         for index, (qid, value) in enumerate(route):
             question = content.question(qid)
-            for group in _groups(content, question, facts, routing, today).values():
+            for group in _groups(question, facts, routing, today).values():
                 if _key(value) not in map(_key, group):
                     continue
                 for other in group:
@@ -248,45 +239,38 @@ def _covering_paths(
 
 
 def _groups(
-    content: Content,
-    question: Entry,
-    facts: Mapping[str, Any],
-    routing: list[tuple[str, Any]],
-    today: dt.date,
+    question: Question, facts: Mapping[str, Any], routing: list[Atom], today: dt.date
 ) -> dict[tuple, list[Any]]:
     """The candidate answers, grouped by where they lead and how they make routing tests."""
-    own = {question["fact"], *(f for c in question.get("choices", []) for f in c.get("sets", {}))}
-    tests = [(fact, expected) for fact, expected in routing if fact in own]
+    own = set(question.facts_set())
+    tests = [atom for atom in routing if atom.fact in own]
     groups: dict[tuple, list[Any]] = {}
     for value in _candidates(question, today):
         after = apply_answer(question, value, facts)
-        signature = (
-            next_node(content, question, after),
-            tuple(atom_holds(fact, expected, after) for fact, expected in tests),
-        )
+        signature = (question.next_for(after), tuple(atom.holds(after) for atom in tests))
         groups.setdefault(signature, []).append(value)
     return groups
 
 
-def _candidates(question: Entry, today: dt.date) -> list[Any]:
-    skip: list[Any] = [None] if question["skippable"] else []
-    if question["kind"] == "date":
+def _candidates(question: Question, today: dt.date) -> list[Any]:
+    skip: list[Any] = [None] if question.skippable else []
+    if question.kind == "date":
         recent, old = today - dt.timedelta(days=20), today - dt.timedelta(days=400)
         return [recent.isoformat(), old.isoformat(), *skip]
-    values = [choice["value"] for choice in question["choices"]]
-    if question["kind"] == "single":
+    values = question.values
+    if question.kind == "single":
         return [*values, *skip]
-    return [*([[]] if question["skippable"] else []), *([v] for v in values), values]
+    return [*([[]] if question.skippable else []), *([v] for v in values), values]
 
 
-def _routing_atoms(content: Content) -> list[tuple[str, Any]]:
+def _routing_atoms(content: Content) -> list[Atom]:
     """Every fact test used by a `next` rule: the only tests that change the route."""
     return [
         atom
         for question in content.questions
-        for rule in next_rules(question)
-        if "if" in rule
-        for atom in atoms(rule["if"], content.conditions)
+        for rule in question.next
+        if rule.condition is not None
+        for atom in rule.condition.atoms()
     ]
 
 
@@ -297,17 +281,22 @@ def _key(value: Any) -> str:
 # --- The flow as a picture -------------------------------------------------------------------
 
 
-def mermaid(content: Content, lang: str = "fr") -> str:
-    """The flow as a Mermaid flowchart: one box per question, edges labelled by their rule."""
+def mermaid(content: Content, lang: str | None = None) -> str:
+    """The flow as a Mermaid flowchart: one box per question, edges labelled by their rule.
+
+    In `lang`, or the site's default language when None.
+    """
+    lang = lang or codes()[0]
     lines = ["flowchart TD"]
     for question in content.questions:
-        text = _quote(question["text"][lang])
-        lines.append(f'    {question["id"]}["{question["id"]}<br/>{text}"]')
-    lines.append(f'    {PLAN}(["{"Plan d’action" if lang == "fr" else "Action plan"}"])')
+        lines.append(f'    {question.id}["{question.id}<br/>{_quote(question.text[lang])}"]')
+    with translation.override(lang):
+        end = gettext("Action plan")
+    lines.append(f'    {PLAN}(["{end}"])')
     for question in content.questions:
-        for rule in next_rules(question):
-            label = f'|"{_quote(describe(rule["if"]))}"|' if "if" in rule else ""
-            lines.append(f"    {question['id']} -->{label} {rule['goto']}")
+        for rule in question.next:
+            label = f'|"{_quote(rule.condition.describe())}"|' if rule.condition else ""
+            lines.append(f"    {question.id} -->{label} {rule.goto}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,9 +1,10 @@
 """Reviewed content of the guidance (flow, steps, resources, offences) and its loader.
 
 The data lives in YAML files beside this module, each described at its top; code never
-hard-codes a phone number or an article. Loading is plain Python (no request). The checked,
-cached whole is `guidance.engine.content()`; `resources()` and `footer_contacts()` serve the
-site's shell (footer, contacts page) straight from resources.yaml.
+hard-codes a phone number or an article. Loading is plain Python (no request): `load_raw`
+reads the files' data, which `schema.Content.from_raw` turns into typed objects; the checked,
+cached whole is `guidance.engine.content()`. `resources()` and `footer_contacts()` serve the
+site's shell (footer, contacts page) straight from resources.yaml, as plain mappings.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 
 import yaml
 
+from common.languages import codes
+
 CONTENT_DIR = Path(__file__).resolve().parent
-LANGS = ("fr", "en")
 FILES = {
     "flow": "flow.yaml",
     "conditions": "conditions.yaml",
@@ -43,7 +45,7 @@ def resources() -> dict[str, dict[str, Any]]:
 
 def localise(value: Any, lang: str) -> Any:
     """Pick the text of `lang` from a {fr, en} mapping; other values pass through."""
-    if isinstance(value, dict) and set(value) >= set(LANGS):
+    if isinstance(value, dict) and set(value) >= set(codes()):
         return value[lang]
     return value
 

@@ -10,8 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from guidance import engine
 from guidance.content import footer_contacts
-from guidance.content.schema import Content
-from guidance.validation import MESSAGE_CODES
+from guidance.content.schema import MESSAGE_CODES, Content
 
 
 def text(words: str) -> dict:
@@ -78,9 +77,13 @@ SMALL = {
 
 
 def problems_after(change) -> list[str]:
+    """The problems of SMALL once changed: the schema's if it refuses it, else validate's."""
     raw = copy.deepcopy(SMALL)
     change(raw)
-    return engine.validate(Content.from_raw(raw))
+    try:
+        return engine.validate(Content.from_raw(raw))
+    except engine.ContentError as error:
+        return error.problems
 
 
 def questions(raw: dict) -> list[dict]:
@@ -190,6 +193,84 @@ def test_an_unverified_phone_number_without_a_note_is_caught():
     ]
 
 
+# --- The schema: what does not fit, one line naming its place -----------------------------------
+
+
+def test_a_schema_error_becomes_a_line_naming_its_place():
+    def tomorrow(raw):
+        raw["steps"]["steps"][0]["when"] = "tomorrow"
+
+    assert problems_after(tomorrow) == [
+        "step keep_evidence › when: expected 'now', 'soon' or 'later', not 'tomorrow'"
+    ]
+
+
+def test_an_unknown_field_is_caught():
+    def typo(raw):
+        questions(raw)[0]["choices"][1]["lable"] = text("Témoin")
+
+    assert problems_after(typo) == ["question role › choices[1]: unknown field 'lable'"]
+
+
+def test_a_missing_english_label_is_caught_in_its_choice():
+    def forget(raw):
+        del questions(raw)[0]["choices"][1]["label"]["en"]
+
+    assert problems_after(forget) == ["question role › choices[1] › label: the en text is missing"]
+
+
+def test_a_blank_text_counts_as_missing():
+    def blank(raw):
+        raw["flow"]["messages"]["required"]["fr"] = "  "
+
+    assert problems_after(blank) == ["flow › messages › required: the fr text is missing"]
+
+
+def test_a_date_written_in_quotes_is_caught():
+    def quoted(raw):
+        raw["resources"][0]["checked"] = "2026-11-21"
+
+    assert problems_after(quoted) == [
+        "resource 3018 › checked: expected a date written YYYY-MM-DD, not '2026-11-21'"
+    ]
+
+
+def test_a_condition_that_cannot_be_read_is_located_inside_it():
+    def unreadable(raw):
+        raw["steps"]["steps"][0]["if"] = {"any": [{"role": "witness"}, {"is": 3}]}
+
+    assert problems_after(unreadable) == [
+        "step keep_evidence › if › any[1]: `is` takes a name or a list of names, not 3"
+    ]
+
+
+def test_an_unknown_named_condition_is_caught():
+    def unknown(raw):
+        raw["steps"]["steps"][0]["if"] = {"is": "adult"}
+
+    assert problems_after(unknown) == ["step keep_evidence › if: unknown named condition 'adult'"]
+
+
+def test_every_problem_of_the_schema_is_listed_at_once():
+    def twice(raw):
+        questions(raw)[1]["skippable"] = "yes"
+        raw["resources"][0]["phone"] = 3018
+
+    assert problems_after(twice) == [
+        "question age › skippable: expected true or false, not 'yes'",
+        "resource 3018 › phone: expected digits in quotes, or null, not 3018",
+    ]
+
+
+def test_conditions_are_read_once_when_the_content_is_loaded():
+    content = Content.from_raw(copy.deepcopy(SMALL))
+    step = content.steps[0]
+    assert step.condition.describe() == "minor"
+    assert step.condition.holds({"victim_age": "15_17"})
+    assert content.questions[0].next_for({"role": "witness"}) == "plan"
+    assert content.questions[0].next_for({"role": "victim"}) == "age"
+
+
 def test_a_broken_file_stops_the_loading_with_its_problems(tmp_path):
     for name in ("flow", "conditions", "steps", "resources", "offences"):
         (tmp_path / f"{name}.yaml").write_text(
@@ -197,7 +278,7 @@ def test_a_broken_file_stops_the_loading_with_its_problems(tmp_path):
         )
     with pytest.raises(engine.ContentError) as error:
         engine.load(tmp_path)
-    assert "flow: the first question None does not exist" in error.value.problems
+    assert "flow: `first` is missing" in error.value.problems
 
 
 def test_the_site_refuses_to_start_with_broken_content(monkeypatch):
@@ -219,15 +300,17 @@ def sentences(words: str) -> list[str]:
 def shown_texts():
     content = engine.content()
     for question in content.questions:
-        yield f"question {question['id']}", question["text"]
-        for variant in question.get("variants", []):
-            if "text" in variant:
-                yield f"question {question['id']} (variant)", variant["text"]
-    for item in content.urgent + content.steps:
-        yield f"step {item['id']}", item["text"]
-        for extra in item.get("variants", []) + item.get("extras", []):
-            if "text" in extra:
-                yield f"step {item['id']} (variant or extra)", extra["text"]
+        yield f"question {question.id}", question.text
+        for variant in question.variants:
+            if variant.text:
+                yield f"question {question.id} (variant)", variant.text
+    for item in content.urgent:
+        yield f"step {item.id}", item.text
+    for step in content.steps:
+        yield f"step {step.id}", step.text
+        for extra in [*step.variants, *step.extras]:
+            if extra.text:
+                yield f"step {step.id} (variant or extra)", extra.text
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -244,8 +327,8 @@ def test_questions_and_advice_are_written_in_sentences_under_20_words(lang):
 def test_every_fact_was_checked_against_the_legal_reference_with_a_date():
     content = engine.content()
     for entry in content.resources + content.offences:
-        assert entry["checked"] <= dt.date.today()
-        assert entry["source"]
+        assert entry.checked <= dt.date.today()
+        assert entry.source
 
 
 def test_the_footer_still_lists_the_emergency_contacts_in_order():

@@ -413,9 +413,9 @@ def test_every_question_and_every_answer_is_on_some_path():
     assert questions_in(PATHS) == set(engine.content().question_by_id)
     used = {(qid, json.dumps(value)) for path in PATHS for qid, value in path}
     for question in engine.content().questions:
-        for choice in question.get("choices", []):
-            value = [choice["value"]] if question["kind"] == "multiple" else choice["value"]
-            assert (question["id"], json.dumps(value)) in used
+        for choice in question.choices:
+            value = [choice.value] if question.kind == "multiple" else choice.value
+            assert (question.id, json.dumps(value)) in used
 
 
 def path_id(path: list) -> str:

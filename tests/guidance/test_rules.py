@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from common.dates import long_date
 from guidance import engine, rules
@@ -122,3 +123,29 @@ def test_a_delay_ending_in_a_shorter_month_ends_on_its_last_day():
 def test_dates_are_written_in_each_language():
     assert long_date(dt.date(2027, 1, 1), "fr") == "1er janvier 2027"
     assert long_date(dt.date(2027, 10, 15), "en") == "15 October 2027"
+
+
+@pytest.mark.parametrize(
+    ("years", "lang", "words"),
+    [
+        (0.5, "fr", "6\u00a0mois"),
+        (1, "fr", "1\u00a0an"),
+        (3, "fr", "3\u00a0ans"),
+        (0.5, "en", "6 months"),
+        (1, "en", "1 year"),
+        (10, "en", "10 years"),
+    ],
+)
+def test_prison_terms_are_written_in_each_language(years, lang, words):
+    assert rules.format_prison(years, lang) == words
+
+
+def test_amounts_are_grouped_the_way_each_language_writes_them():
+    assert rules.format_euros(150000, "fr") == "150\u00a0000\u00a0€"
+    assert rules.format_euros(7500, "en") == "€7,500"
+
+
+def test_the_plan_speaks_its_own_language_whatever_the_request_speaks():
+    with translation.override("fr"):
+        plan = engine.build_plan({"role": "victim", "acts": ["threats"]}, "en", today=TODAY)
+    assert offence(plan, "222-17")["penalty"] == "Up to 6 months in prison and a €7,500 fine"

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common.languages import codes
 from guidance import engine
 from guidance.flow import all_paths
 
@@ -22,12 +23,12 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         plan = actions.add_parser("plan", help="print the plan for the facts, as JSON")
         plan.add_argument("--facts", required=True, help="a JSON file of facts, - for stdin")
-        plan.add_argument("--lang", choices=["fr", "en"], default="fr")
+        plan.add_argument("--lang", choices=codes(), default=codes()[0])
         check = actions.add_parser("check", help="validate the content files")
         check.add_argument("--dir", type=Path, help="check the files in this folder instead")
         graph = actions.add_parser("graph", help="write the flow as a Mermaid flowchart")
         graph.add_argument("--output", type=Path, help="write to this file (default: stdout)")
-        graph.add_argument("--lang", choices=["fr", "en"], default="fr")
+        graph.add_argument("--lang", choices=codes(), default=codes()[0])
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         getattr(self, f"handle_{action}")(**options)
@@ -47,9 +48,9 @@ class Command(BaseCommand):
     def handle_check(self, dir: Path | None, **options: Any) -> None:
         try:
             content = engine.read(dir)
+            problems = engine.validate(content)
         except engine.ContentError as error:
-            raise CommandError("\n".join(error.problems), returncode=1) from error
-        problems = engine.validate(content)
+            problems = error.problems
         if problems:
             raise CommandError(
                 f"{len(problems)} problem(s) in the guidance content:\n" + "\n".join(problems),

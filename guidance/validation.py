@@ -76,22 +76,22 @@ def _conditions(content: Content) -> Iterator[tuple[str, Condition]]:
                 if ref.condition is not None:
                     yield f"{where} › resources › {ref.id} › if", ref.condition
     for step in content.steps:
-        for index, variant in enumerate(step.variants):
-            yield f"step {step.id} › variants[{index}] › if", variant.condition
+        for index, step_variant in enumerate(step.variants):
+            yield f"step {step.id} › variants[{index}] › if", step_variant.condition
         for index, extra in enumerate(step.extras):
             yield f"step {step.id} › extras[{index}] › if", extra.condition
     for offence in content.offences:
         where = f"offence {offence.id}"
         yield f"{where} › if", offence.condition
-        for index, variant in enumerate(offence.penalty.variants):
-            yield f"{where} › penalty › variants[{index}] › if", variant.condition
+        for index, penalty_variant in enumerate(offence.penalty.variants):
+            yield f"{where} › penalty › variants[{index}] › if", penalty_variant.condition
         for circumstance in offence.penalty.circumstances:
             yield (
                 f"{where} › penalty › circumstances › {circumstance.id} › if",
                 circumstance.condition,
             )
-        for index, variant in enumerate(offence.prescription.variants):
-            yield f"{where} › prescription › variants[{index}] › if", variant.condition
+        for index, prescription_variant in enumerate(offence.prescription.variants):
+            yield f"{where} › prescription › variants[{index}] › if", prescription_variant.condition
 
 
 # --- Questions -------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def _graph_problems(content: Content) -> list[str]:
     return found
 
 
-def _reachable(first: str, graph: Mapping[str, list[str]]) -> set[str]:
+def _reachable(first: str, graph: Mapping[str, Iterable[str]]) -> set[str]:
     seen, todo = {first}, [first]
     while todo:
         for target in graph.get(todo.pop(), []):

@@ -29,6 +29,7 @@ from dataclasses import replace
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from evidence.export.attestation import server_attestation
 from evidence.export.document.collect import collect
 from evidence.export.document.data import DossierExport
 from evidence.export.document.package import write_package
@@ -212,7 +213,9 @@ def _make(export: Export, written: list[str]) -> None:
         progress.expect(originals, until=PROGRESS[ExportStep.SEALING])
         try:
             with sealed_files.sealing(written) as (package_name, sealed):
-                package = write_package(_watched(data, progress), pdf, sealed)
+                package = write_package(
+                    _watched(data, progress), pdf, sealed, attestation=server_attestation()
+                )
             # The PDF is sealed in segments too: that of a big dossier weighs tens of MB.
             progress.step(ExportStep.SEALING)
             pdf.seek(0)

@@ -10,4 +10,6 @@ urlpatterns = [
     path("exports/<uuid:export_id>/pdf/", views.export_pdf, name="export_pdf"),
     path("exports/<uuid:export_id>/zip/", views.export_zip, name="export_zip"),
     path("exports/<uuid:export_id>/supprimer/", views.export_delete, name="export_delete"),
+    # Public: for whoever receives a dossier, no account needed.
+    path("verifier-un-dossier/", views.verify_help, name="verify_help"),
 ]

@@ -27,7 +27,7 @@ from evidence.export import jobs as exports
 from evidence.export.document.collect import letter_versions
 from evidence.export.tasks import export_dossier
 from evidence.models import Dossier, Export, ExportStatus
-from evidence.sealing import sealed_files
+from evidence.sealing import sealed_files, signing
 
 logger = logging.getLogger(__name__)
 ALREADY_RUNNING = "evidence_export_already_running"
@@ -89,6 +89,26 @@ def export_detail(request: HttpRequest, export: Export) -> HttpResponse:
     return render(request, "evidence/export/detail.html", context)
 
 
+@require_safe
+def verify_help(request: HttpRequest) -> HttpResponse:
+    """How a recipient checks a dossier, with this server's public keys."""
+    keyring = signing.keyring()
+    current = keyring.current_key_id
+    return render(
+        request,
+        "evidence/export/verify_help.html",
+        {
+            "key_id": current,
+            "public_key": signing.public_pem(keyring.public_key()),
+            "older_keys": [
+                (key_id, signing.public_pem(key))
+                for key_id, key in sorted(keyring.public_keys().items())
+                if key_id != current
+            ],
+        },
+    )
+
+
 @login_required
 @owned("export", export_for_user)
 @require_GET
@@ -126,10 +146,21 @@ def export_delete(request: HttpRequest, export: Export) -> HttpResponse:
 def _download(
     request: HttpRequest, export: Export, what: str, name: str, size: int, content_type: str
 ) -> HttpResponse:
-    """The file, decrypted segment by segment as it is sent: never whole in memory."""
+    """The file, decrypted segment by segment as it is sent: never whole in memory.
+
+    Every segment is authenticated, and the whole checked against the fingerprint recorded
+    when it was made, *before* the answer starts: an altered later segment would otherwise
+    give a 200 cut short, or a file that is not the one the log vouches for."""
+    expected = export.pdf_sha256 if what == "pdf" else export.package_sha256
+    try:
+        intact = sealed_files.stream_sha256(name) == expected
+    except (FileNotFoundError, sealed_files.DecryptionError):
+        intact = False
+    if not intact:
+        return _altered(request, export)
     chunks = sealed_files.read_stream(name)
     try:
-        first = next(chunks)  # a missing or altered file shows before anything is sent
+        first = next(chunks)
     except (FileNotFoundError, sealed_files.DecryptionError, StopIteration):
         chunks.close()
         return _altered(request, export)

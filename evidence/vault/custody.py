@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from evidence.models import CustodyEvent, Dossier, EvidenceFile, Piece
 from evidence.sealing import signing
 from evidence.vault import witness
-from evidence.vault.integrity import GENESIS, canonical_json, event_hash, sha256_bytes
+from evidence.vault.integrity import GENESIS, commitment, event_hash, sealed_file
 
 
 class Action(models.TextChoices):
@@ -77,13 +77,6 @@ def dossier_record(dossier: Dossier) -> dict[str, Any]:
     return {field: sealed_value(getattr(dossier, field)) for field in DOSSIER_FIELDS}
 
 
-def commitment(seal: str, field: str, value: Any) -> str:
-    """What the log keeps of one value: it proves the value without revealing it."""
-    return sha256_bytes(
-        seal.encode("ascii") + b"\x00" + field.encode("ascii") + b"\x00" + canonical_json(value)
-    )
-
-
 def piece_values(piece: Piece) -> dict[str, Any]:
     """The piece's values as sealed (JSON types), in clear: what an export's manifest opens."""
     return {field: sealed_value(getattr(piece, field)) for field in PIECE_FIELDS}
@@ -96,16 +89,17 @@ def piece_record(piece: Piece) -> dict[str, str]:
 
 
 def file_record(file: EvidenceFile, seal: str) -> dict[str, Any]:
-    return {
-        "position": file.position,
-        "name": commitment(seal, f"file{file.position}.name", file.original_name),
-        "sha256": file.sha256,
-        "size": file.size,
-        "mime_type": file.mime_type,
-        "received_at": utc_iso(file.received_at),
-        "display_sha256": file.display_sha256,
-        "thumbnail_sha256": file.thumbnail_sha256,
-    }
+    return sealed_file(
+        seal,
+        position=file.position,
+        name=file.original_name,
+        sha256=file.sha256,
+        size=file.size,
+        mime_type=file.mime_type,
+        received_at=utc_iso(file.received_at),
+        display_sha256=file.display_sha256,
+        thumbnail_sha256=file.thumbnail_sha256,
+    )
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:

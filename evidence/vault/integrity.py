@@ -51,6 +51,41 @@ def event_hash(prev_hash: str, payload: Mapping[str, Any]) -> str:
     return sha256_bytes(prev_hash.encode("ascii") + canonical_json(payload))
 
 
+def commitment(seal: str, field: str, value: Any) -> str:
+    """What the custody log keeps of one value of a piece: SHA-256 of the piece's own random
+    seal, the field's name and the value. It proves the value to whoever is given the seal
+    (an export's manifest gives it) and reveals nothing once the seal is gone."""
+    return sha256_bytes(
+        seal.encode("ascii") + b"\x00" + field.encode("ascii") + b"\x00" + canonical_json(value)
+    )
+
+
+def sealed_file(
+    seal: str,
+    *,
+    position: int,
+    name: str,
+    sha256: str,
+    size: int,
+    mime_type: str,
+    received_at: str,
+    display_sha256: str,
+    thumbnail_sha256: str,
+) -> dict[str, Any]:
+    """What the custody log keeps of one file: its fingerprints, size, type and receipt time in
+    clear, its original name as a commitment."""
+    return {
+        "position": position,
+        "name": commitment(seal, f"file{position}.name", name),
+        "sha256": sha256,
+        "size": size,
+        "mime_type": mime_type,
+        "received_at": received_at,
+        "display_sha256": display_sha256,
+        "thumbnail_sha256": thumbnail_sha256,
+    }
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     code: str  # altered, unsigned, broken_link, missing, duplicate, reordered

@@ -24,8 +24,9 @@ from tests.evidence.factories import add_image_piece, make_dossier, make_note, s
 
 pytestmark = pytest.mark.django_db
 
-# Pages anyone may open: signing up, logging in and out, the forgotten password.
-PUBLIC = {"signup", "login", "logout", "forgot_password", "account_deleted"}
+# Pages anyone may open: signing up, logging in and out, the forgotten password, and how to
+# check a dossier one received.
+PUBLIC = {"signup", "login", "logout", "forgot_password", "account_deleted", "verify_help"}
 PATTERNS: list[URLPattern] = [*urls.urlpatterns, *account_urls.urlpatterns]
 NAMESPACES = {id(p): "evidence" for p in urls.urlpatterns} | {
     id(p): "accounts" for p in account_urls.urlpatterns

@@ -30,6 +30,7 @@ from evidence.export.document.data import (
 )
 from evidence.models import Answer, Concerns, Dossier, EvidenceFile, Kind, Piece, Role
 from evidence.sealing import sealed_files
+from evidence.vault import custody
 from guidance.engine import build_plan
 from guidance.facts import FactsError
 
@@ -150,6 +151,8 @@ def _piece(piece: Piece) -> ExportPiece:
         removed=piece.removed == Answer.YES,
         follow_ups=_follow_ups(piece),
         files=tuple(_file(piece, file) for file in piece.files.all()),
+        seal=piece.seal,
+        sealed_values=custody.piece_values(piece),
     )
 
 
@@ -196,6 +199,10 @@ def _file(piece: Piece, file: EvidenceFile) -> ExportFile:
         height=file.height,
         display=partial(sealed_files.read, file.display_name) if shown else None,
         original=partial(sealed_files.read, file.storage_name),
+        position=file.position,
+        received_at=custody.utc_iso(file.received_at),
+        display_sha256=file.display_sha256,
+        thumbnail_sha256=file.thumbnail_sha256,
     )
 
 
@@ -208,4 +215,6 @@ def _custody(event) -> CustodyEntry:
         prev_hash=event.prev_hash,
         hash=event.hash,
         payload=payload,
+        key_id=event.key_id,
+        signature=event.signature,
     )

@@ -24,6 +24,11 @@ class ExportFile:
     height: int | None = None
     display: Callable[[], bytes] | None = None
     original: Callable[[], bytes] | None = None
+    # As the custody log sealed them (evidence.vault.integrity.sealed_file).
+    position: int = 1
+    received_at: str = ""  # ISO 8601, UTC
+    display_sha256: str = ""
+    thumbnail_sha256: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,10 @@ class ExportPiece:
     removed: bool = False
     follow_ups: tuple[FollowUp, ...] = ()
     files: tuple[ExportFile, ...] = ()
+    # The piece's seal and its values exactly as sealed: they open the commitments of the
+    # custody log, so that anyone can check this piece against it (evidence.vault.custody).
+    seal: str = ""
+    sealed_values: dict = field(default_factory=dict)
 
     @property
     def date(self) -> dt.datetime | None:
@@ -91,6 +100,8 @@ class CustodyEntry:
     prev_hash: str
     hash: str
     payload: dict = field(default_factory=dict)
+    key_id: str = ""  # the server's signature of `hash` (evidence.sealing.signing)
+    signature: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,9 @@
 """The package for the police or the procureur: a ZIP holding the PDF, every original file
-named by its piece number, manifest.json (each piece's fields and hashes, the custody log) and
-LISEZMOI.txt; and its offline verification (`manage.py evidence verify-package FILE.zip`)."""
+named by its piece number, manifest.json (each piece's fields, the seal that opens its
+commitments, the files' fingerprints, and the signed custody log), the server's signature of
+the manifest and of SHA256SUMS.txt with its public key, an RFC 3161 time-stamp of the manifest
+when an authority is configured, and LISEZMOI.txt, which explains every check with standard
+tools. Checking a package: evidence/export/document/checking.py."""
 
 from __future__ import annotations
 
@@ -10,18 +13,24 @@ import io
 import json
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 from evidence.export.document.data import DossierExport
 from evidence.export.document.render import archive_path
-from evidence.vault.integrity import sha256_file, verify_chain
+from evidence.vault.integrity import sha256_bytes, sha256_file
 
 PDF_NAME = "dossier.pdf"
 MANIFEST_NAME = "manifest.json"
 README_NAME = "LISEZMOI.txt"
-FORMAT = "supportsite-dossier/1"
+SUMS_NAME = "SHA256SUMS.txt"
+MANIFEST_SIGNATURE = "manifest.json.sig"
+SUMS_SIGNATURE = "SHA256SUMS.txt.sig"
+PUBLIC_KEY_NAME = "cle-publique.pem"
+TIMESTAMP_NAME = "manifest.json.tsr"
+TSA_ROOT_NAME = "horodatage-ac.pem"
+FORMAT = "supportsite-dossier/2"
 
 README = """\
 DOSSIER DE PLAINTE — {reference}
@@ -33,20 +42,79 @@ Contenu de l'archive
 - pieces/ : les fichiers originaux, octet pour octet, nommés par numéro de pièce
   (piece-003-1.png = pièce n° 3, fichier 1).
 - manifest.json : les informations de chaque pièce, l'empreinte SHA-256 de chaque fichier
-  et le journal de conservation (chaque événement contient l'empreinte du précédent).
+  et le journal de conservation (chaque événement contient l'empreinte du précédent et est
+  signé par le serveur).
+- manifest.json.sig, SHA256SUMS.txt.sig, cle-publique.pem : les signatures du serveur et
+  sa clé publique.
 
-Vérifier que les fichiers n'ont pas été modifiés
+1. Vérifier que les fichiers n'ont pas été modifiés
 L'empreinte SHA-256 de chaque original a été calculée à sa réception, avant tout traitement.
-Recalculez-la et comparez-la à celle du manifeste et de l'annexe du PDF :
-- Linux :   sha256sum pieces/*
+SHA256SUMS.txt donne l'empreinte de chaque fichier de l'archive ; sous Linux :
+    sha256sum -c SHA256SUMS.txt
+vérifie tout d'un coup (tout doit être « OK »). Sinon, recalculez-les une à une :
 - macOS :   shasum -a 256 pieces/*
 - Windows : Get-FileHash -Algorithm SHA256 pieces\\*   (PowerShell)
-La liste attendue se trouve aussi dans SHA256SUMS.txt : « sha256sum -c SHA256SUMS.txt »
-vérifie tout d'un coup sous Linux.
+
+2. Vérifier la signature du serveur
+Le serveur qui a fabriqué ce dossier a signé manifest.json et SHA256SUMS.txt avec sa clé
+(Ed25519, identifiant {key_id}). Sa clé publique est dans cle-publique.pem : comparez-la à
+celle que publie le site (page « Vérifier un dossier »). Avec OpenSSL 3 :
+    openssl pkeyutl -verify -pubin -inkey cle-publique.pem -rawin \\
+        -in SHA256SUMS.txt -sigfile SHA256SUMS.txt.sig
+    openssl pkeyutl -verify -pubin -inkey cle-publique.pem -rawin \\
+        -in manifest.json -sigfile manifest.json.sig
+Chacune doit répondre « Signature Verified Successfully ». Une archive modifiée après sa
+fabrication, même avec ses empreintes recalculées, ne passe plus cette vérification.
+
+3. L'horodatage
+{timestamp}
+
+4. Le journal de conservation
+Chaque événement du journal (dans manifest.json) contient l'empreinte du précédent, et son
+empreinte est signée par le serveur. Les valeurs de chaque pièce y sont scellées par des
+engagements (SHA-256 du sceau de la pièce, du nom du champ et de la valeur) que le sceau
+donné dans manifest.json permet de recalculer. L'outil du site (manage.py evidence
+verify-package) fait toutes ces vérifications d'un coup.
 
 Empreinte du dernier événement du journal de conservation :
 {head}
 """
+NO_TIMESTAMP = (
+    "Aucune autorité d'horodatage (RFC 3161) n'était configurée : la date de ce dossier n'est\n"
+    "attestée que par le serveur qui l'a signé."
+)
+TIMESTAMP_FAILED = (
+    "L'autorité d'horodatage configurée n'a pas répondu au moment de la fabrication : la date\n"
+    "de ce dossier n'est attestée que par le serveur qui l'a signé."
+)
+TIMESTAMPED = (
+    "manifest.json a été horodaté par une autorité d'horodatage (RFC 3161) : le jeton est dans\n"
+    "manifest.json.tsr{root}. Avec OpenSSL :\n"
+    "    openssl ts -verify -data manifest.json -in manifest.json.tsr -CAfile horodatage-ac.pem\n"
+    "doit répondre « Verification: OK »."
+)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """An RFC 3161 time-stamp of the manifest: `status` none (no authority configured),
+    failed (it did not answer), or done (with the authority's answer, DER, and its root)."""
+
+    status: str = "none"
+    response: bytes | None = None
+    root_pem: str = ""
+
+
+@dataclass(frozen=True)
+class Attestation:
+    """What the server adds to vouch for a package (evidence.export.attestation): its
+    signature, its public keys (the current one, and older ones that signed earlier events of
+    the log), and a time-stamp of the manifest by an authority when one is configured."""
+
+    key_id: str
+    public_keys: dict[str, str]  # key id -> PEM
+    sign: Callable[[bytes], bytes]  # raw Ed25519 signature of the bytes given
+    timestamp: Callable[[bytes], Stamp] = lambda manifest: Stamp()
 
 
 def _json_default(value):
@@ -55,17 +123,23 @@ def _json_default(value):
     raise TypeError(f"not serialisable: {type(value).__name__}")
 
 
-def build_manifest(dossier: DossierExport, pdf_sha256: str) -> dict:
+def build_manifest(
+    dossier: DossierExport, pdf_sha256: str, public_keys: dict[str, str] | None = None
+) -> dict:
     pieces = []
     for piece in dossier.pieces:
         fields = {k: v for k, v in asdict(piece).items() if k != "files"}
         fields["files"] = [
             {
                 "path": archive_path(piece, index, file),
+                "position": file.position,
                 "original_name": file.original_name,
                 "mime_type": file.mime_type,
                 "size": file.size,
                 "sha256": file.sha256,
+                "received_at": file.received_at,
+                "display_sha256": file.display_sha256,
+                "thumbnail_sha256": file.thumbnail_sha256,
                 "width": file.width,
                 "height": file.height,
             }
@@ -81,7 +155,12 @@ def build_manifest(dossier: DossierExport, pdf_sha256: str) -> dict:
         "pieces": pieces,
         "custody": [asdict(entry) for entry in dossier.custody],
         "custody_head": dossier.custody_head,
+        "public_keys": public_keys or {},
     }
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    return json.dumps(manifest, ensure_ascii=False, indent=2, default=_json_default).encode()
 
 
 @dataclass(frozen=True)
@@ -119,9 +198,16 @@ class _Fingerprinted:
         return Written(self._hash.hexdigest(), self.size)
 
 
-def write_package(dossier: DossierExport, pdf: bytes | BinaryIO, target: BinaryIO) -> Written:
+def write_package(
+    dossier: DossierExport,
+    pdf: bytes | BinaryIO,
+    target: BinaryIO,
+    *,
+    attestation: Attestation | None = None,
+) -> Written:
     """Write the ZIP into `target` (anything with write(), a sealing stream included) and
-    return its SHA-256 and size.
+    return its SHA-256 and size. `attestation` (the server's, evidence.export.attestation)
+    signs it and time-stamps it; without one the package is unsigned (tests of its layout).
 
     Originals are loaded one at a time, straight into the archive, so a dossier of hundreds of
     phone screenshots never sits in memory at once. The PDF may be bytes or a file (read from
@@ -131,10 +217,17 @@ def write_package(dossier: DossierExport, pdf: bytes | BinaryIO, target: BinaryI
         pdf = io.BytesIO(pdf)
     pdf.seek(0)
     pdf_sha256 = sha256_file(pdf)
-    manifest = build_manifest(dossier, pdf_sha256)
+    keys = attestation.public_keys if attestation is not None else {}
+    manifest = manifest_bytes(build_manifest(dossier, pdf_sha256, keys))
+    stamp = attestation.timestamp(manifest) if attestation is not None else Stamp()
     sums = [f"{pdf_sha256}  {PDF_NAME}"]
     output = _Fingerprinted(target)
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+        def add(name: str, data: bytes, **options) -> None:
+            archive.writestr(name, data, **options)
+            sums.append(f"{sha256_bytes(data)}  {name}")
+
         # Its images are JPEG already: deflating it again costs time and gains nothing.
         pdf.seek(0)
         with archive.open(_stored(PDF_NAME), "w") as member:
@@ -147,20 +240,37 @@ def write_package(dossier: DossierExport, pdf: bytes | BinaryIO, target: BinaryI
                 # Images and PDFs are compressed already: store them as they are.
                 archive.writestr(path, file.original(), compress_type=zipfile.ZIP_STORED)
                 sums.append(f"{file.sha256}  {path}")
-        archive.writestr(
-            MANIFEST_NAME,
-            json.dumps(manifest, ensure_ascii=False, indent=2, default=_json_default),
-        )
-        archive.writestr("SHA256SUMS.txt", "\n".join(sums) + "\n")
-        archive.writestr(
-            README_NAME,
-            README.format(
-                reference=dossier.reference,
-                generated=f"{dossier.generated_at:%Y-%m-%d %H:%M}",
-                head=dossier.custody_head or "—",
-            ),
-        )
+        add(MANIFEST_NAME, manifest)
+        if attestation is not None:
+            add(MANIFEST_SIGNATURE, attestation.sign(manifest))
+            add(PUBLIC_KEY_NAME, keys[attestation.key_id].encode("ascii"))
+        if stamp.response is not None:
+            add(TIMESTAMP_NAME, stamp.response)
+            if stamp.root_pem:
+                add(TSA_ROOT_NAME, stamp.root_pem.encode("ascii"))
+        add(README_NAME, _readme(dossier, attestation, stamp).encode("utf-8"))
+        listing = ("\n".join(sums) + "\n").encode("utf-8")
+        archive.writestr(SUMS_NAME, listing)
+        if attestation is not None:
+            archive.writestr(SUMS_SIGNATURE, attestation.sign(listing))
     return output.written()
+
+
+def _readme(dossier: DossierExport, attestation: Attestation | None, stamp: Stamp) -> str:
+    if stamp.status == "done":
+        root = " (l'autorité de certification : horodatage-ac.pem)"
+        timestamp = TIMESTAMPED.format(root=root if stamp.root_pem else "")
+    elif stamp.status == "failed":
+        timestamp = TIMESTAMP_FAILED
+    else:
+        timestamp = NO_TIMESTAMP
+    return README.format(
+        reference=dossier.reference,
+        generated=f"{dossier.generated_at:%Y-%m-%d %H:%M}",
+        head=dossier.custody_head or "—",
+        key_id=attestation.key_id if attestation is not None else "—",
+        timestamp=timestamp,
+    )
 
 
 _CHUNK = 1024 * 1024
@@ -171,53 +281,3 @@ def _stored(name: str) -> zipfile.ZipInfo:
     info.compress_type = zipfile.ZIP_STORED
     info.external_attr = 0o600 << 16  # as writestr() gives
     return info
-
-
-@dataclass(frozen=True)
-class PackageProblem:
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
-
-
-def _sha256_member(archive: zipfile.ZipFile, name: str) -> str:
-    with archive.open(name) as member:
-        return sha256_file(member)
-
-
-def verify_package(source: bytes | str | Path | BinaryIO) -> list[PackageProblem]:
-    """Every difference between the package and its manifest ([] when intact)."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
-    except (zipfile.BadZipFile, OSError) as error:
-        return [PackageProblem("archive", f"not a readable ZIP ({error})")]
-    with archive:
-        names = set(archive.namelist())
-        if MANIFEST_NAME not in names:
-            return [PackageProblem(MANIFEST_NAME, "missing")]
-        try:
-            manifest = json.loads(archive.read(MANIFEST_NAME))
-        except ValueError as error:
-            return [PackageProblem(MANIFEST_NAME, f"unreadable ({error})")]
-        expected = {manifest["pdf"]["path"]: manifest["pdf"]["sha256"]}
-        for piece in manifest["pieces"]:
-            for file in piece["files"]:
-                expected[file["path"]] = file["sha256"]
-        problems = []
-        for path, sha256 in expected.items():
-            if path not in names:
-                problems.append(PackageProblem(path, "missing from the archive"))
-                continue
-            actual = _sha256_member(archive, path)
-            if actual != sha256:
-                problems.append(PackageProblem(path, f"changed (expected {sha256}, got {actual})"))
-        for extra in sorted(names - set(expected) - {MANIFEST_NAME, README_NAME, "SHA256SUMS.txt"}):
-            problems.append(PackageProblem(extra, "not listed in the manifest"))
-        events = manifest.get("custody", [])
-        for problem in verify_chain(events):
-            problems.append(PackageProblem(f"custody event {problem.seq}", str(problem.message)))
-        if events and manifest.get("custody_head") != events[-1]["hash"]:
-            problems.append(PackageProblem("custody_head", "does not match the last event"))
-        return problems

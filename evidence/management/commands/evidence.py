@@ -1,11 +1,16 @@
-"""python manage.py evidence verify|rotate-key|verify-package: the vault from the command line.
+"""python manage.py evidence verify|rotate-key|verify-package|public-key: the vault from the
+command line.
 
 verify DOSSIER...   recompute each dossier's custody chain and every stored file's hash
                     (decrypting each blob); exit 1 naming what differs when anything was altered.
 rotate-key          re-encrypt every stored blob with the current key. To rotate: put the new
                     key first in EVIDENCE_ENCRYPTION_KEYS (keep the old ones after it), run this,
                     then remove the old keys.
-verify-package ZIP  check a dossier package (ZIP) against its manifest, offline.
+verify-package ZIP  check a dossier package (ZIP) offline: its signatures (against this
+                    server's keys, or --public-key FILE), its custody log, every file;
+                    exit 0 intact, 1 altered or damaged, 2 unreadable.
+public-key          print the server's public signing key (PEM), as the packages carry it.
+verify --all        also lists the stored blobs that no row refers to.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from django.db import transaction
 from django.utils import translation
 
 from evidence.models import Dossier, EvidenceFile, Export
-from evidence.sealing import sealed_files
+from evidence.sealing import sealed_files, signing
 from evidence.vault import verification
 
 _BLOB_FIELDS = ("storage_name", "display_name", "thumbnail_name")
@@ -38,6 +43,12 @@ class Command(BaseCommand):
         actions.add_parser("rotate-key", help="re-encrypt every file with the current key")
         package = actions.add_parser("verify-package", help="check a dossier package (ZIP)")
         package.add_argument("path", type=Path)
+        package.add_argument(
+            "--public-key",
+            type=Path,
+            help="trust this public key (PEM) instead of this server's keys",
+        )
+        actions.add_parser("public-key", help="print the server's public signing key (PEM)")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         getattr(self, f"handle_{action.replace('-', '_')}")(**options)
@@ -59,8 +70,13 @@ class Command(BaseCommand):
                 self.stderr.write(f"{dossier.pk}: ALTERED")
                 for problem in result.problems:
                     self.stderr.write(f"  - {problem}")
-        if altered:
-            raise CommandError(f"{altered} dossier(s) altered", returncode=1)
+        orphans = verification.orphan_blobs() if all else []
+        for name in orphans:
+            self.stderr.write(f"orphan blob (no file or export refers to it): {name}")
+        if altered or orphans:
+            raise CommandError(
+                f"{altered} dossier(s) altered, {len(orphans)} orphan blob(s)", returncode=1
+            )
 
     def handle_rotate_key(self, **options: Any) -> None:
         resealed, current, failed = 0, 0, []
@@ -98,20 +114,34 @@ class Command(BaseCommand):
             raise CommandError(f"{len(failed)} file(s) could not be re-encrypted", returncode=1)
         self.stdout.write("Every file now uses the current key: the old keys can be removed.")
 
-    def handle_verify_package(self, path: Path, **options: Any) -> None:
-        from evidence.export.document.package import verify_package
+    def handle_verify_package(self, path: Path, public_key: Path | None, **options: Any) -> None:
+        from evidence.export.document.checking import verify_package
 
+        if public_key is not None:
+            try:
+                key = signing.load_public_pem(public_key.read_bytes())
+            except (OSError, ValueError) as error:
+                message = f"cannot read the key {public_key}: {error}"
+                raise CommandError(message, returncode=2) from error
+            trusted = {signing.key_id(key): key}
+        else:
+            trusted = signing.keyring().public_keys()
         try:
             source = path.open("rb")  # read member by member: a package can weigh hundreds of MB
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error}", returncode=2) from error
         with source:
-            problems = verify_package(source)
+            problems = verify_package(source, trusted_keys=trusted)
         if problems:
             for problem in problems:
                 self.stderr.write(f"  - {problem}")
             raise CommandError(f"{len(problems)} problem(s) in {path.name}", returncode=1)
-        self.stdout.write(f"{path.name}: intact")
+        self.stdout.write(f"{path.name}: intact (signed by {', '.join(sorted(trusted))})")
+
+    def handle_public_key(self, **options: Any) -> None:
+        keyring = signing.keyring()
+        self.stdout.write(f"# key id {keyring.current_key_id}")
+        self.stdout.write(signing.public_pem(keyring.public_key()), ending="")
 
 
 _EXPORT_BLOBS = ("pdf_name", "package_name")  # both sealed in segments (crypto_stream)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from functools import cache
 
@@ -17,8 +18,10 @@ from evidence.export.document.data import (
     ExportPiece,
     Offence,
 )
+from evidence.export.document.package import Attestation
 from evidence.intake.images import ingest_image
-from evidence.vault.integrity import GENESIS, event_hash
+from evidence.sealing.signing import SigningKeyring, decode_key, public_pem
+from evidence.vault.integrity import GENESIS, commitment, event_hash, sealed_file
 
 UTC = dt.UTC
 
@@ -34,6 +37,15 @@ def screenshot(number: int) -> bytes:
     return buffer.getvalue()
 
 
+RECEIVED = dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+# A fixed signing key for the tests of the package: not the server's.
+TEST_KEYS = SigningKeyring(decode_key("q8l9UK0u8kXNm7VvF2cT5sZ3yYH1hGd4wEaR6oPtQ0U"))
+
+
+def received(number: int) -> dt.datetime:
+    return RECEIVED + dt.timedelta(minutes=number)
+
+
 def image_file(number: int) -> ExportFile:
     original = screenshot(number)
     ingested = ingest_image(original, max_bytes=20_000_000, max_pixels=40_000_000)
@@ -46,6 +58,10 @@ def image_file(number: int) -> ExportFile:
         height=ingested.height,
         display=lambda: ingested.display,
         original=lambda: original,
+        position=1,
+        received_at=received(number).isoformat(timespec="microseconds"),
+        display_sha256=hashlib.sha256(ingested.display).hexdigest(),
+        thumbnail_sha256=hashlib.sha256(ingested.thumbnail).hexdigest(),
     )
 
 
@@ -54,7 +70,7 @@ def piece(number: int, **fields) -> ExportPiece:
         number=number,
         kind="screenshot",
         title=f"Message insultant n° {number}",
-        received_at=dt.datetime(2026, 11, 20, 9, number % 60, tzinfo=UTC),
+        received_at=received(number),
         platform="Instagram",
         url=f"https://www.instagram.com/p/abc{number}/",
         author_displayed="@harceleur_42",
@@ -63,23 +79,88 @@ def piece(number: int, **fields) -> ExportPiece:
         description=f"Commentaire insultant sous la photo, n° {number}",
         transcript="t'es vraiment nulle, personne ne t'aime",
         files=(image_file(number),),
+        seal=f"{number:032x}",
     )
     defaults.update(fields)
+    sealed = {
+        name: defaults.get(name, "")
+        for name in (
+            "title",
+            "url",
+            "author_displayed",
+            "author_profile_url",
+            "target",
+            "description",
+            "transcript",
+            "context",
+        )  # fmt: skip
+    }
+    defaults.setdefault("sealed_values", {"kind": "image", **sealed})
     return ExportPiece(**defaults)
 
 
-def custody(count: int) -> tuple[CustodyEntry, ...]:
+def custody(pieces: tuple[ExportPiece, ...]) -> tuple[CustodyEntry, ...]:
+    """A signed custody log as the vault writes it: the dossier, then each piece added."""
+    payloads = [{"action": "dossier_created", "at": RECEIVED.isoformat(), "record": {}}]
+    for item in pieces:
+        payloads.append(
+            {
+                "action": "piece_added",
+                "at": item.received_at.isoformat(timespec="microseconds"),
+                "piece": item.number,
+                "record": {
+                    name: commitment(item.seal, name, value)
+                    for name, value in item.sealed_values.items()
+                },
+                "files": [
+                    sealed_file(
+                        item.seal,
+                        position=file.position,
+                        name=file.original_name,
+                        sha256=file.sha256,
+                        size=file.size,
+                        mime_type=file.mime_type,
+                        received_at=file.received_at,
+                        display_sha256=file.display_sha256,
+                        thumbnail_sha256=file.thumbnail_sha256,
+                    )
+                    for file in item.files
+                ],
+            }
+        )
     entries, previous = [], GENESIS
-    for seq in range(1, count + 1):
-        payload = {"seq": seq, "kind": "added", "piece": seq, "at": f"2026-11-20T09:{seq:02d}:00Z"}
+    for seq, payload in enumerate(payloads, start=1):
+        payload = {"seq": seq, **payload}
         digest = event_hash(previous, payload)
-        at = dt.datetime(2026, 11, 20, 9, seq, tzinfo=UTC)
-        entries.append(CustodyEntry(seq, "added", at, previous, digest, payload))
+        signature = TEST_KEYS.sign(digest.encode("ascii"))
+        at = dt.datetime.fromisoformat(payload["at"])
+        entries.append(
+            CustodyEntry(
+                seq,
+                payload["action"],
+                at,
+                previous,
+                digest,
+                payload,
+                key_id=signature.key_id,
+                signature=signature.value,
+            )
+        )
         previous = digest
     return tuple(entries)
 
 
+def attestation() -> Attestation:
+    """The test key vouching for a package, as the server's attestation does."""
+    return Attestation(
+        key_id=TEST_KEYS.current_key_id,
+        public_keys={TEST_KEYS.current_key_id: public_pem(TEST_KEYS.public_key())},
+        sign=lambda data: TEST_KEYS.sign(data).raw,
+    )
+
+
 def dossier(pieces: int = 3, *, minor: bool = False, suspects=(), **complaint) -> DossierExport:
+    made = tuple(piece(n) for n in range(1, pieces + 1))
     if minor:
         complaint.setdefault("victim_is_minor", True)
         complaint.setdefault("victim", Person(name="Léa Martin", birth_date="3 mars 2011"))
@@ -107,7 +188,7 @@ def dossier(pieces: int = 3, *, minor: bool = False, suspects=(), **complaint) -
         concerns="Léa Martin" if minor else "Camille Durand",
         generated_at=dt.datetime(2026, 11, 21, 10, 0, tzinfo=UTC),
         complaint=Complaint(suspects=tuple(suspects), **complaint),
-        pieces=tuple(piece(n) for n in range(1, pieces + 1)),
+        pieces=made,
         free_entries=(ChronologyEntry(dt.date(2026, 9, 28), "Première rumeur au collège"),),
         offences=(
             Offence(
@@ -119,7 +200,7 @@ def dossier(pieces: int = 3, *, minor: bool = False, suspects=(), **complaint) -
                 checked="2026-11-21",
             ),
         ),
-        custody=custody(pieces),
+        custody=custody(made),
     )
 
 

@@ -26,7 +26,7 @@ from evidence.export import jobs as exports
 from evidence.export.document.collect import collect
 from evidence.export.document.render import dossier_html
 from evidence.models import Concerns, Export, ExportStatus, Role, Sensitivity
-from evidence.sealing import sealed_files
+from evidence.sealing import sealed_files, signing
 from evidence.vault import services as vault
 from evidence.vault import verification
 from evidence.vault.custody import Action
@@ -315,7 +315,8 @@ def verify_package(path) -> tuple[int, str]:
 def test_verify_package_passes_on_the_downloaded_zip(exported, tmp_path):
     path = tmp_path / "dossier-D.zip"
     path.write_bytes(exported.zip)
-    assert verify_package(path) == (0, "dossier-D.zip: intact\n")
+    key = signing.keyring().current_key_id
+    assert verify_package(path) == (0, f"dossier-D.zip: intact (signed by {key})\n")
 
 
 def test_verify_package_fails_naming_the_original_after_one_byte_changes(exported, tmp_path):

@@ -199,6 +199,29 @@ def test_an_altered_export_is_refused(name, owner_client, dossier):
     assert not dossier.events.filter(payload__action=Action.EXPORT_DOWNLOADED).exists()
 
 
+@pytest.mark.parametrize("name", ["export_pdf", "export_zip"])
+def test_a_later_segment_altered_is_refused_before_anything_is_sent(name, owner_client, dossier):
+    big = bytes(range(256)) * 9000  # three segments: the first two intact, the last altered
+    export = stored_export(dossier, pdf=big, package=big)
+    blob = export.pdf_name if name == "export_pdf" else export.package_name
+    path = next(p for p in stored_files() if p.name == blob.rpartition("/")[2])
+    path.write_bytes(path.read_bytes()[:-40] + bytes(40))
+    response = owner_client.get(reverse(f"evidence:{name}", args=[export.pk]))
+    assert response.status_code == 409  # not a 200 cut short after two segments
+    assert not dossier.events.filter(payload__action=Action.EXPORT_DOWNLOADED).exists()
+
+
+@pytest.mark.parametrize("name", ["export_pdf", "export_zip"])
+def test_a_sealed_export_swapped_for_another_is_refused(name, owner_client, dossier):
+    """Both exports open (each is sealed under its own name), but the one swapped in is not
+    the file whose fingerprint the log recorded."""
+    export = stored_export(dossier)
+    other = stored_export(dossier, pdf=b"%PDF-1.7 autre\n%%EOF\n", package=b"PK autre")
+    field = "pdf_name" if name == "export_pdf" else "package_name"
+    type(export).objects.filter(pk=export.pk).update(**{field: getattr(other, field)})
+    assert owner_client.get(reverse(f"evidence:{name}", args=[export.pk])).status_code == 409
+
+
 def test_downloads_are_get_only(owner_client, dossier):
     export = stored_export(dossier)
     assert owner_client.head(reverse("evidence:export_zip", args=[export.pk])).status_code == 405
@@ -260,3 +283,13 @@ def test_deleting_an_export_under_way_stops_it_and_stores_nothing(owner_client, 
     assert exports.run_export(queued.pk) is None  # the worker finds nothing to run
     assert stored_files() == before
     assert not dossier.events.filter(payload__action=Action.DOSSIER_EXPORTED).exists()
+
+
+def test_anyone_can_read_how_to_check_a_dossier_with_the_servers_public_key(client):
+    from evidence.sealing import signing
+
+    page = client.get(reverse("evidence:verify_help")).text
+    keyring = signing.keyring()
+    assert keyring.current_key_id in page
+    assert signing.public_pem(keyring.public_key()).strip() in page
+    assert "openssl pkeyutl -verify" in page and "sha256sum -c SHA256SUMS.txt" in page

@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from evidence.export.document.package import verify_package
+from evidence.export.document.checking import verify_package
 from evidence.models import Export, ExportStatus
+from evidence.sealing import signing
 from tests.evidence.factories import add_image_piece, make_dossier
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,7 +58,7 @@ def test_the_worker_runs_an_export_queued_by_the_view(
     done = owner_client.get(response["Location"]).text
     assert "Votre dossier est prêt" in done and "hx-trigger" not in done
     package = b"".join(owner_client.get(reverse("evidence:export_zip", args=[export.pk])))
-    assert verify_package(package) == []
+    assert verify_package(package, trusted_keys=signing.keyring().public_keys()) == []
 
 
 def test_the_worker_puts_the_collector_back_after_an_export_even_a_failed_one():

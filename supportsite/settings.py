@@ -48,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before anything reads the session: the quick exit's revocations (common/sessions.py).
+    "supportsite.middleware.RevokedSessionMiddleware",
     # The language comes from the URL prefix only, so this never reads or writes the session.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,6 +126,24 @@ SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# The cache holds what must be shared by every web process without the database: sessions
+# revoked by the quick exit (common/sessions.py). Files under VAR_DIR on one machine; with
+# several web servers, REDIS_URL (a Redis all of them reach).
+if envstr("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": envstr("REDIS_URL"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # --- Languages: French first, English second -----------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -3,13 +3,13 @@
 import logging
 
 from django.conf import settings
-from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from common import sessions
 from guidance.content import localise, resources
 
 log = logging.getLogger(__name__)
@@ -22,12 +22,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt  # leaving must never fail, even from a page whose form token expired
 def quick_exit(request: HttpRequest) -> HttpResponse:
-    """End the session (logging out too) and leave for a neutral page.
+    """End the session (logging out too) and leave for a neutral page, at once.
 
     Reached by the red button without JavaScript, and by the script's location.replace().
-    Any method is accepted: leaving must never fail.
+    Any method is accepted: leaving must never fail, nor wait for the database (a lock, a
+    long upload): the session is revoked outside the database first, its row deleted only if
+    that can be done without waiting (common/sessions.py), and the answer never reads it.
     """
-    logout(request)  # flushes the whole session, answers included
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if key:
+        try:
+            sessions.end(key)
+        except Exception:  # even the cache failing must not keep anyone here
+            log.exception("the quick exit could not end a session")
+    # An empty session: the middleware deletes the cookie and saves nothing.
+    request.session = request.session.__class__()
     response = redirect(settings.QUICK_EXIT_URL)
     # Ask the browser to drop our cookies and any storage for this site too.
     response["Clear-Site-Data"] = '"cookies", "storage"'

@@ -67,6 +67,12 @@ def _isolated_settings(settings, tmp_path):
     background tasks at once (one test drives the real worker on purpose)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {

@@ -2,7 +2,9 @@
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.test import Client, override_settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -101,6 +103,36 @@ def test_quick_exit_ends_the_session_and_leaves_for_the_neutral_page(client, set
     assert response["Location"] == "https://meteofrance.com/"
     assert response["Clear-Site-Data"] == '"cookies", "storage"'
     assert not Session.objects.filter(session_key=old_key).exists()
+
+
+def test_quick_exit_answers_even_when_the_database_cannot_be_written(
+    client, django_user_model, monkeypatch
+):
+    """The database is locked: the session row cannot be deleted. The exit still answers at
+    once, with every header, and the old cookie no longer opens anything."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    def locked(self, session_key=None):
+        raise OperationalError("database is locked")
+
+    user = django_user_model.objects.create_user("camille", password="x" * 20)
+    client.force_login(user)
+    old_key = client.cookies["sessionid"].value
+    assert client.get(reverse("evidence:dossier_list")).status_code == 200
+    monkeypatch.setattr(SessionStore, "delete", locked)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("quick_exit"))
+
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cookies", "storage"'
+    assert response.cookies["sessionid"].value == ""  # deleted in the browser
+    assert not [q for q in queries if "django_session" in q["sql"] and "SELECT" in q["sql"]]
+    assert Session.objects.filter(session_key=old_key).exists()  # left to the purge…
+    client.cookies["sessionid"] = old_key  # …but someone who copied the cookie gets nothing
+    reused = client.get(reverse("evidence:dossier_list"))
+    assert reused.status_code == 302 and reused["Location"].startswith(reverse("accounts:login"))
 
 
 def test_quick_exit_logs_the_user_out(client, django_user_model):

@@ -1,0 +1,69 @@
+"""Ending a session at once, even when the database cannot be written to.
+
+The quick exit must answer immediately whatever the database is doing (a long upload's
+transaction, a lock): it never waits for the session's row. The session key is revoked in
+the cache (a file per entry on one machine by default, Redis with several servers: see
+settings.CACHES), which any web process reads before using a session
+(supportsite.middleware.RevokedSessionMiddleware), so the old cookie stops working at once.
+Deleting the row is then tried with a short lock timeout; if the database is busy, the row
+stays until the scheduled purge of expired sessions removes it (it can no longer be used, so
+it is no longer refreshed, and expires after SESSION_IDLE_SECONDS at most).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
+
+logger = logging.getLogger(__name__)
+# How long the exit may wait for the database before leaving the row to the purge.
+DELETE_TIMEOUT_MS = 200
+
+
+def _revocation_key(session_key: str) -> str:
+    return "revoked-session:" + hashlib.sha256(session_key.encode("utf-8")).hexdigest()
+
+
+def revoke(session_key: str) -> None:
+    """The session can no longer be used, in every web process, from now on."""
+    cache.set(_revocation_key(session_key), True, timeout=settings.SESSION_COOKIE_AGE + 60)
+
+
+def is_revoked(session_key: str) -> bool:
+    return bool(cache.get(_revocation_key(session_key)))
+
+
+def end(session_key: str) -> bool:
+    """Revoke the session, then try to delete its row without waiting; True when deleted."""
+    revoke(session_key)
+    try:
+        with transaction.atomic():
+            _short_lock_timeout()
+            SessionStore(session_key).delete()
+    except DatabaseError:
+        logger.warning("a session ended by the quick exit is left to the purge (database busy)")
+        return False
+    finally:
+        _default_lock_timeout()
+    return True
+
+
+def _short_lock_timeout() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA busy_timeout = {DELETE_TIMEOUT_MS}")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"SET LOCAL lock_timeout = '{DELETE_TIMEOUT_MS}ms'")
+
+
+def _default_lock_timeout() -> None:
+    if connection.vendor != "sqlite" or connection.connection is None:
+        return  # PostgreSQL's SET LOCAL ended with its transaction
+    timeout = settings.DATABASES["default"].get("OPTIONS", {}).get("timeout", 5)
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")

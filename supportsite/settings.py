@@ -82,6 +82,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form field renders through templates/forms/field.html (see common/forms.py).
+FORM_RENDERER = "common.forms.FormRenderer"
 
 # --- Database: SQLite by default, PostgreSQL (psycopg 3) with DATABASE_URL -----------------
 if envstr("DATABASE_URL"):

@@ -27,6 +27,7 @@ from evidence.complaint.forms import (
     IdentityForm,
     LetterForm,
     NoteForm,
+    SectionForm,
     SuspectsForm,
     TribunalForm,
     VersionedForm,
@@ -132,24 +133,23 @@ def _section(
     request: HttpRequest,
     dossier: Dossier,
     name: str,
-    make_form: Callable[..., VersionedForm],
-    initial: dict,
+    make_form: Callable[..., SectionForm],
     **context,
 ) -> HttpResponse:
+    """A section's page: its form opened on the stored complaint, saved on POST. "Add another"
+    (`more`) saves and comes back to the same section, which then shows one more empty block."""
     row = complaint.stored(dossier)
-    if request.method == "POST":
-        form = make_form(request.POST)
-        if form.is_valid():
-            try:
-                complaint.save_section(dossier, form.values(), version=form.cleaned_data["version"])
-            except complaint.OutOfDate:
-                _out_of_date(form, row)
-            else:
-                request.session[SAVED] = True
-                following = name if request.POST.get("more") else _next(name)
-                return redirect(f"evidence:{following}", dossier_id=dossier.pk)
-    else:
-        form = make_form(initial={**initial, "version": row.version})
+    data = request.POST if request.method == "POST" else None
+    form = make_form(data, saved=row.data, version=row.version)
+    if form.is_bound and form.is_valid():
+        try:
+            complaint.save_section(dossier, form.values(), version=form.cleaned_data["version"])
+        except complaint.OutOfDate:
+            _out_of_date(form, row)
+        else:
+            request.session[SAVED] = True
+            following = name if request.POST.get("more") else _next(name)
+            return redirect(f"evidence:{following}", dossier_id=dossier.pk)
     return render(
         request,
         "evidence/complaint/section.html",
@@ -164,21 +164,12 @@ def _section(
 
 
 def _out_of_date(form: VersionedForm, row) -> None:
-    """Keep what was typed; send the current version with it, so that saving again applies."""
+    """Keep what was typed (the blocks too: their formsets keep the data posted); send the
+    current version with it, so that saving again applies."""
     current = complaint.stored(row.dossier).version
     form.data = form.data.copy()
     form.data["version"] = str(current)
     form.add_error(None, OUT_OF_DATE)
-
-
-def _blocks(request: HttpRequest, saved: int) -> int:
-    """How many blocks the page shows: as many as were posted, else the saved ones plus one."""
-    if request.method == "POST":
-        try:
-            return int(request.POST.get("blocks", ""))
-        except ValueError:
-            return 1
-    return saved + 1
 
 
 @login_required
@@ -186,15 +177,17 @@ def _blocks(request: HttpRequest, saved: int) -> int:
 @require_http_methods(["GET", "POST"])
 def identity(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     minor = dossier.is_about_a_minor
-    data = complaint.stored(dossier).data or {}
     return _section(
         request,
         dossier,
         "complaint_identity",
         lambda *args, **kwargs: IdentityForm(
-            *args, minor=minor, for_someone_else=dossier.concerns != Concerns.SELF, **kwargs
+            *args,
+            minor=minor,
+            for_someone_else=dossier.concerns != Concerns.SELF,
+            child_name=dossier.person_name,
+            **kwargs,
         ),
-        IdentityForm.initial_from(data, minor=minor, child_name=dossier.person_name),
         lead=(
             _(
                 "The child is under 18: a parent or guardian files the complaint for them. "
@@ -212,8 +205,6 @@ def identity(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
 def suspects(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    saved = _saved_list(dossier, "suspects")
-    blocks = _blocks(request, len(saved))
     seen = list(
         {
             author_key(text): text.strip()
@@ -225,8 +216,7 @@ def suspects(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         request,
         dossier,
         "complaint_suspects",
-        lambda *args, **kwargs: SuspectsForm(*args, blocks=blocks, **kwargs),
-        SuspectsForm.initial_from(saved),
+        SuspectsForm,
         lead=_(
             "Name everyone you think took part, with every pseudonym they use. If you do not "
             "know who it is, leave this empty: the complaint will be against X (an unknown "
@@ -242,14 +232,11 @@ def suspects(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
 def witnesses(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    saved = _saved_list(dossier, "witnesses")
-    blocks = _blocks(request, len(saved))
     return _section(
         request,
         dossier,
         "complaint_witnesses",
-        lambda *args, **kwargs: WitnessesForm(*args, blocks=blocks, **kwargs),
-        WitnessesForm.initial_from(saved),
+        WitnessesForm,
         lead=_(
             "People who saw the messages or what happened, and who could tell the police. "
             "Ask them first if they agree."
@@ -268,7 +255,6 @@ def harm(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         dossier,
         "complaint_harm",
         HarmForm,
-        HarmForm.initial_from(complaint.stored(dossier).data or {}),
         lead=_(
             "What the harassment changed in daily life. This helps the court measure the harm "
             "and, if you ask for it, the compensation."
@@ -285,18 +271,12 @@ def tribunal(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         dossier,
         "complaint_tribunal",
         TribunalForm,
-        TribunalForm.initial_from(complaint.stored(dossier).data or {}),
         lead=_(
             "The letter goes to the procureur de la République of a tribunal judiciaire. You "
             "can also take the dossier to any police station or gendarmerie: they must take "
             "your complaint."
         ),
     )
-
-
-def _saved_list(dossier: Dossier, key: str) -> list[dict]:
-    found = (complaint.stored(dossier).data or {}).get(key)
-    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
 
 # --- The chronology notes -------------------------------------------------------------------------

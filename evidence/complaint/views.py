@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,8 +38,6 @@ from evidence.complaint.letter import gaps
 from evidence.export.document.collect import letter_versions
 from evidence.models import ChronologyNote, Concerns, Dossier
 from evidence.vault.timeline import author_key
-
-SAVED = "evidence_complaint_saved"
 
 # The sections in the order the pages follow one another ("Save and continue").
 SECTIONS = (
@@ -71,7 +70,6 @@ def overview(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             "sections": _statuses(dossier, plain),
             "gaps": gaps(exported),
             "minor": dossier.is_about_a_minor,
-            "saved": request.session.pop(SAVED, False),
         },
     )
 
@@ -147,7 +145,7 @@ def _section(
         except complaint.OutOfDate:
             _out_of_date(form, row)
         else:
-            request.session[SAVED] = True
+            _saved(request)
             following = name if request.POST.get("more") else _next(name)
             return redirect(f"evidence:{following}", dossier_id=dossier.pk)
     return render(
@@ -157,10 +155,13 @@ def _section(
             "dossier": dossier,
             "form": form,
             "title": _TITLES[name],
-            "saved": request.session.pop(SAVED, False),
             **context,
         },
     )
+
+
+def _saved(request: HttpRequest) -> None:
+    messages.success(request, _("Saved."))
 
 
 def _out_of_date(form: VersionedForm, row) -> None:
@@ -290,7 +291,7 @@ def notes(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         form = NoteForm(request.POST)
         if form.is_valid():
             ChronologyNote.objects.create(dossier=dossier, **form.cleaned_data)
-            request.session[SAVED] = True
+            _saved(request)
             return redirect("evidence:complaint_notes", dossier_id=dossier.pk)
     else:
         form = NoteForm()
@@ -302,7 +303,6 @@ def notes(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             "form": form,
             "notes": dossier.notes.order_by("date", "created_at"),
             "title": _TITLES["complaint_notes"],
-            "saved": request.session.pop(SAVED, False),
         },
     )
 
@@ -319,7 +319,7 @@ def note_edit(request: HttpRequest, note: ChronologyNote) -> HttpResponse:
         form = NoteForm(request.POST, instance=note)
         if form.is_valid():
             form.save()
-            request.session[SAVED] = True
+            _saved(request)
             return redirect("evidence:complaint_notes", dossier_id=dossier.pk)
     else:
         form = NoteForm(instance=note)
@@ -341,7 +341,7 @@ def letter(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     exported, generated = letter_versions(dossier)
     if request.method == "POST" and request.POST.get("action") == "reset":
         complaint.reset_letter(dossier)
-        request.session[SAVED] = True
+        _saved(request)
         return redirect("evidence:complaint_letter", dossier_id=dossier.pk)
     if request.method == "POST":
         form = LetterForm(request.POST)
@@ -356,7 +356,7 @@ def letter(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             except complaint.OutOfDate:
                 _out_of_date(form, row)
             else:
-                request.session[SAVED] = True
+                _saved(request)
                 return redirect("evidence:complaint", dossier_id=dossier.pk)
     else:
         form = LetterForm(initial={"version": row.version, "letter_text": exported})
@@ -369,6 +369,5 @@ def letter(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             "edited": bool(row.letter_text),
             "gaps": gaps(form["letter_text"].value() or ""),
             "title": _TITLES["complaint_letter"],
-            "saved": request.session.pop(SAVED, False),
         },
     )

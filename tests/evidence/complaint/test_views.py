@@ -78,6 +78,14 @@ def test_the_identity_section_saves_and_leads_to_the_authors(owner_client, dossi
     assert "Enregistré." in page
 
 
+def test_the_saved_notice_is_shown_once_and_gone_on_reload(owner_client, dossier):
+    response = owner_client.post(url("complaint_harm", dossier), {"version": "0"})
+    page = owner_client.get(response["Location"]).text
+    assert '<div class="notices" role="status">' in page
+    assert page.index("<h1>") < page.index("Enregistré.") < page.index('class="lead"')
+    assert "Enregistré." not in owner_client.get(response["Location"]).text
+
+
 def test_an_empty_section_is_saved_too_every_field_is_optional(owner_client, dossier):
     response = owner_client.post(url("complaint_harm", dossier), {"version": "0"})
     assert response["Location"] == url("complaint_tribunal", dossier)

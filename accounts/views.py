@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -34,7 +36,7 @@ from evidence.vault import services as vault
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 NEW_CODES = "accounts_new_recovery_codes"
-ACCOUNT_NOTICE = "accounts_notice"
+ERASED = "account-erased"  # the tag of the account-deleted summary (a one-time message)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -125,7 +127,10 @@ def forgot_password(request: HttpRequest) -> HttpResponse:
         else:
             if user is not None:
                 login(request, user, backend=MODEL_BACKEND)
-                request.session[ACCOUNT_NOTICE] = "password_reset"
+                messages.success(
+                    request,
+                    _("Your password was changed, and the code you used no longer works."),
+                )
                 return redirect("accounts:account")
             # Counted like a failed login: the codes cannot be guessed one after another.
             user_login_failed.send(sender=__name__, credentials=credentials, request=request)
@@ -150,7 +155,6 @@ def account(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "remaining_codes": recovery.remaining_codes(request.user),
-            "notice": request.session.pop(ACCOUNT_NOTICE, None),
             "session_minutes": settings.SESSION_COOKIE_AGE // 60,
         },
     )
@@ -165,18 +169,24 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         erased = [vault.erase_dossier(dossier) for dossier in request.user.dossiers.all()]
         request.user.delete()
         logout(request)
-        request.session["accounts_erased"] = {
+        # Said once, on the next page: the message waits in the new session logout() began.
+        summary = {
             "dossiers": len(erased),
             "pieces": sum(erasure.pieces for erasure in erased),
             "files": sum(erasure.files for erasure in erased),
         }
+        messages.success(
+            request,
+            render_to_string("accounts/_erased.html", {"erased": summary}),
+            extra_tags=ERASED,
+        )
         return redirect("accounts:account_deleted")
     return render(request, "accounts/account_delete.html", {"form": form})
 
 
 @require_http_methods(["GET"])
 def account_deleted(request: HttpRequest) -> HttpResponse:
-    erased = request.session.pop("accounts_erased", None)
-    if erased is None:
+    """Where the deleted account's summary is shown, once; without it, nothing to say here."""
+    if not any(message.extra_tags == ERASED for message in messages.get_messages(request)):
         return redirect("home")
-    return render(request, "accounts/account_deleted.html", {"erased": erased})
+    return render(request, "accounts/account_deleted.html")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,14 +25,15 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import push_url
 
+from common import languages
 from guidance import engine
-from guidance.content.schema import LANGS, WHEN
+from guidance.content.schema import WHEN
 from guidance.facts import parse_date
+from guidance.forms import QuestionForm
 from guidance.pdf import render_plan_pdf
 
 ANSWERS = "guidance_answers"
@@ -169,19 +170,12 @@ def _save_answer(
     request: HttpRequest, question_id: str, answers: dict[str, Any], change: bool
 ) -> HttpResponse:
     # "Skip" ignores what was ticked: the question is left unanswered (or "none of these").
-    raw = [] if request.POST.get("skip") else request.POST.getlist(question_id)
-    try:
-        value = engine.parse_answer(question_id, raw, today=timezone.localdate())
-    except engine.AnswerError as error:
-        return _show_question(
-            request,
-            question_id,
-            answers,
-            change,
-            error=error.message(engine.content(), _lang()),
-            typed=raw,
-        )
-    answers[question_id] = value
+    form = _question_form(
+        question_id, answers, QueryDict() if request.POST.get("skip") else request.POST
+    )
+    if not form.is_valid():
+        return _show_question(request, question_id, answers, change, form=form)
+    answers[question_id] = form.cleaned_data[question_id]
     preset = [qid for qid in request.session.get(PRESET, []) if qid != question_id]
     if engine.next_question(answers) is None:
         answers = engine.prune(answers)  # the path is complete: drop answers left off it
@@ -223,52 +217,31 @@ def _show_question(
     answers: dict[str, Any],
     change: bool,
     *,
-    error: str | None = None,
-    typed: list[str] | None = None,
+    form: QuestionForm | None = None,
     session_ended: bool = False,
 ) -> HttpResponse:
-    lang = _lang()
-    shown = engine.render_question(question_id, lang, answers)
-    values = typed if typed is not None else engine.answer_to_raw(shown["answer"])
-    date_text = values[0] if values else ""
+    """The question's page: its form as last sent (with its error), or with the saved answer."""
+    if form is None:
+        form = _question_form(question_id, answers)
     path = engine.path(answers)
     earlier = path[: path.index(question_id)] if question_id in path else path
+    text = form.question["text"]
     context = {
-        "page_title": _("Error: %(question)s") % {"question": shown["text"]}
-        if error
-        else shown["text"],
-        "question": shown,
-        "control": "checkbox" if shown["kind"] == "multiple" else "radio",
-        "choices": [
-            {**choice, "input_id": f"{question_id}-{number}", "checked": choice["value"] in values}
-            for number, choice in enumerate(shown["choices"], start=1)
-        ],
-        "date_text": date_text,
-        # A browser's date field can only hold YYYY-MM-DD: keep anything else as typed text.
-        "date_is_iso": _is_iso_date(date_text),
-        "today": timezone.localdate().isoformat(),
-        "error": error,
-        "field_id": _field_id(shown),
+        "page_title": _("Error: %(question)s") % {"question": text} if form.errors else text,
+        "question": form.question,
+        "form": form,
         "action": _question_url(question_id, change),
         "back_url": _question_url(earlier[-1], change) if earlier else reverse("home"),
         "change": change,
         "session_ended": session_ended,
         "session_minutes": settings.SESSION_COOKIE_AGE // 60,
     }
-    return _render_step(request, "guidance/question.html", context, push=error is None)
+    return _render_step(request, "guidance/question.html", context, push=not form.errors)
 
 
-def _field_id(shown: dict[str, Any]) -> str:
-    """The id the error summary links to: the date field, or the first choice."""
-    return f"{shown['id']}-input" if shown["kind"] == "date" else f"{shown['id']}-1"
-
-
-def _is_iso_date(text: str) -> bool:
-    try:
-        parse_date(text)
-    except ValueError:
-        return False
-    return True
+def _question_form(question_id: str, answers: dict[str, Any], data=None) -> QuestionForm:
+    shown = engine.render_question(question_id, _lang(), answers)
+    return QuestionForm(shown, data, lang=_lang(), today=timezone.localdate())
 
 
 def _summary_row(question_id: str, answers: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -402,7 +375,7 @@ def _restart() -> HttpResponse:
 
 
 def _question_for_fact(fact: str) -> str:
-    return next(q["id"] for q in engine.content().questions if q["fact"] == fact)
+    return next(q.id for q in engine.content().questions if q.fact == fact)
 
 
 def _question_url(question_id: str, change: bool = False) -> str:
@@ -430,5 +403,4 @@ def _see_other(url: str) -> HttpResponseRedirect:
 
 
 def _lang() -> str:
-    lang = get_language()
-    return lang if lang in LANGS else LANGS[0]
+    return languages.current()

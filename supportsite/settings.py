@@ -84,6 +84,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form field renders through templates/forms/field.html (see common/forms.py).
+FORM_RENDERER = "common.forms.FormRenderer"
 
 # --- Database: SQLite by default, PostgreSQL (psycopg 3) with DATABASE_URL -----------------
 if envstr("DATABASE_URL"):
@@ -125,6 +127,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# One-time notices (django.contrib.messages) wait in the session, never in a cookie: they can
+# name a dossier. Stored when the response leaves, so a notice added after logout() lands in
+# the new, empty session and is shown once on the next page (the account-deleted summary).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = True
 
 # The cache holds what must be shared by every web process without the database: sessions

@@ -4,8 +4,9 @@ with its error and everything typed is kept.
 
 Each section form carries the version of the complaint it was opened on (hidden), so that a
 page left open in another tab cannot silently overwrite a newer save. Repeated blocks
-(authors, witnesses) are numbered fields of one form, with one empty block more than saved:
-"add another" saves and shows a new empty block, without JavaScript.
+(authors, witnesses, a child's legal representatives) are Django formsets sent with their
+section's form, with one empty block more than saved: "add another" saves and shows a new
+empty block, without JavaScript; a block whose fields are emptied is removed when saved.
 """
 
 from __future__ import annotations
@@ -96,9 +97,10 @@ class BirthDateField(forms.DateField):
             raise forms.ValidationError(_("Check the year of this date."))
 
 
-def person_fields(prefix: str, *, relationship: bool = False, own: bool = True) -> dict:
-    """The fields of a person, named `{prefix}_{field}`. `own`: the person filling the form
-    (the browser may offer its saved name and address); otherwise nothing is suggested."""
+def person_fields(prefix: str = "", *, relationship: bool = False, own: bool = True) -> dict:
+    """The fields of a person, named `{prefix}_{field}` (or just `{field}`). `own`: the person
+    filling the form (the browser may offer its saved name and address); otherwise nothing is
+    suggested."""
 
     def auto(token: str) -> str:
         return token if own else "off"
@@ -129,63 +131,248 @@ def person_fields(prefix: str, *, relationship: bool = False, own: bool = True) 
         fields["relationship"] = _text(
             _("Link with the child"), help_text=_("For example: mother, father, guardian.")
         )
-    return {f"{prefix}_{name}": field for name, field in fields.items()}
+    return {f"{prefix}_{name}" if prefix else name: field for name, field in fields.items()}
+
+
+def _plain(value: Any) -> Any:
+    """A cleaned value as stored: dates as YYYY-MM-DD, nothing as ""."""
+    return value.isoformat() if isinstance(value, dt.date) else (value or "")
 
 
 def _person_values(cleaned: Mapping[str, Any], prefix: str) -> dict[str, str]:
     values = {}
     for key, value in cleaned.items():
         if key.startswith(f"{prefix}_"):
-            name = key[len(prefix) + 1 :]
-            values[name] = value.isoformat() if isinstance(value, dt.date) else (value or "")
+            values[key[len(prefix) + 1 :]] = _plain(value)
     return values
 
 
-def _person_initial(data: Any, prefix: str) -> dict[str, Any]:
+def _person_initial(data: Any, prefix: str = "") -> dict[str, Any]:
     data = data if isinstance(data, Mapping) else {}
-    return {f"{prefix}_{name}": value for name, value in data.items() if isinstance(value, str)}
+    return {
+        f"{prefix}_{name}" if prefix else name: value
+        for name, value in data.items()
+        if isinstance(value, str)
+    }
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _saved_list(saved: Mapping[str, Any], key: str) -> list[dict]:
+    found = saved.get(key)
+    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
+
+
+# --- Repeated blocks ---------------------------------------------------------------------------
+
+
+class BlockForm(ErrorSummaryMixin, forms.Form):
+    """One block of a repeated part: every field optional; a block left empty is no block."""
+
+    def values(self) -> dict[str, Any]:
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: _plain(cleaned.get(name)) for name in self.fields}
+
+
+class Blocks(forms.BaseFormSet):
+    """The blocks of one repeated part, numbered from 1 in their legends."""
+
+    legend = ""  # "Author %(number)s"
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "missing_management_form": INCOMPLETE,
+    }
+
+    def groups(self) -> list[tuple[Any, str, list]]:
+        """(legend, hint, bound fields) of each block."""
+        return [
+            (self.legend % {"number": number}, "", list(form))
+            for number, form in enumerate(self.forms, start=1)
+        ]
+
+    def filled(self) -> list[dict[str, Any]]:
+        """The values of the blocks with anything in them, in order."""
+        return [values for values in (form.values() for form in self.forms) if any(values.values())]
+
+    @property
+    def can_add(self) -> bool:
+        return self.total_form_count() < self.max_num
+
+    def error_summary(self) -> list[tuple[str, Any, Any]]:
+        lines = [("form-errors", "", message) for message in self.non_form_errors()]
+        for form in self.forms:
+            lines.extend(form.error_summary())
+        return lines
+
+
+class SuspectForm(BlockForm):
+    name = _text(_("Name, if you know it"), help_text=_("Even a first name or a nickname helps."))
+    pseudonyms = _area(
+        _("Pseudonyms and accounts"),
+        help_text=_(
+            "One per line: each @handle, account name or phone number they use, on every platform."
+        ),
+        rows=3,
+        max_length=2000,
+    )
+    details = _area(
+        _("What you know about them"),
+        help_text=_("For example: a pupil in my class, their profile link, their town."),
+        rows=2,
+        max_length=2000,
+    )
+
+
+class SuspectBlocks(Blocks):
+    legend = _("Author %(number)s")
+
+
+class WitnessForm(BlockForm):
+    name = _text(_("Their name"))
+    contact = _area(
+        _("How to reach them"),
+        help_text=_("A phone number, an email or a postal address."),
+        rows=2,
+        max_length=500,
+    )
+
+
+class WitnessBlocks(Blocks):
+    legend = _("Witness %(number)s")
+
+
+class RepresentativeForm(BlockForm):
+    """A legal representative of the child. `own`: the one filling the form in."""
+
+    def __init__(self, *args, own: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(person_fields(relationship=True, own=own))
+
+
+class RepresentativeBlocks(Blocks):
+    """One or two legal representatives: both blocks always show, the second one optional."""
+
+    LEGENDS = (
+        (
+            _("Legal representative"),
+            _("The parent or guardian who files the complaint for the child."),
+        ),
+        (
+            _("Second legal representative (optional)"),
+            _("If both parents file the complaint together."),
+        ),
+    )
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {"own": index == 0}
+
+    def groups(self) -> list[tuple[Any, str, list]]:
+        return [
+            (legend, hint, list(form))
+            for (legend, hint), form in zip(self.LEGENDS, self.forms, strict=False)
+        ]
+
+
+def _blocks(form: type[BlockForm], formset: type[Blocks], most: int, extra: int = 1):
+    return forms.formset_factory(
+        form,
+        formset=formset,
+        extra=extra,
+        max_num=most,
+        absolute_max=most,
+        validate_max=True,
+    )
+
+
+SuspectFormSet = _blocks(SuspectForm, SuspectBlocks, MAX_BLOCKS)
+WitnessFormSet = _blocks(WitnessForm, WitnessBlocks, MAX_BLOCKS)
+RepresentativeFormSet = _blocks(
+    RepresentativeForm, RepresentativeBlocks, MAX_REPRESENTATIVES, extra=MAX_REPRESENTATIVES
+)
 
 
 # --- The sections ------------------------------------------------------------------------------
 
 
-class IdentityForm(VersionedForm):
+class SectionForm(VersionedForm):
+    """One section of the complaint, opened on the stored complaint (`saved`: its data, and its
+    `version`): its fields, and its repeated blocks (`formsets`) sent with them as one form."""
+
+    def __init__(self, data=None, *, saved: Any, version: int) -> None:
+        saved = _mapping(saved)
+        initial = None if data is not None else {**self.initial_from(saved), "version": version}
+        super().__init__(data, initial=initial)
+        self.formsets: list[Blocks] = self.make_formsets(data, saved)
+
+    def initial_from(self, saved: Mapping[str, Any]) -> dict[str, Any]:
+        return {}
+
+    def make_formsets(self, data, saved: Mapping[str, Any]) -> list[Blocks]:
+        return []
+
+    def is_valid(self) -> bool:
+        results = [super().is_valid(), *(formset.is_valid() for formset in self.formsets)]
+        return all(results)
+
+    def error_summary(self) -> list[tuple[str, Any, Any]]:
+        lines = super().error_summary()
+        for formset in self.formsets:
+            lines.extend(line for line in formset.error_summary() if line not in lines)
+        return lines
+
+    def groups(self) -> list[tuple[Any, str, list]]:
+        """(legend, hint, bound fields) for each fieldset of the page."""
+        raise NotImplementedError
+
+    def values(self) -> dict[str, Any]:
+        """What the section stores, merged into the complaint's data."""
+        raise NotImplementedError
+
+
+class IdentityForm(SectionForm):
     """Who files the complaint: the person themself, or for a minor the child and their legal
     representatives (one or two)."""
 
-    def __init__(self, *args, minor: bool, for_someone_else: bool = False, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data=None,
+        *,
+        minor: bool,
+        for_someone_else: bool = False,
+        child_name: str = "",
+        **kwargs,
+    ) -> None:
         self.minor = minor
         self.for_someone_else = for_someone_else
+        self.child_name = child_name
+        super().__init__(data, **kwargs)
         if minor:
             self.fields["victim_name"] = _text(
                 _("The child's first name and last name"), autocomplete="off"
             )
             self.fields["victim_birth_date"] = BirthDateField()
-            for index in range(1, MAX_REPRESENTATIVES + 1):
-                self.fields.update(person_fields(f"rep{index}", relationship=True, own=index == 1))
         else:
             self.fields.update(person_fields("complainant", own=not for_someone_else))
 
-    @classmethod
-    def initial_from(cls, data: Mapping[str, Any], *, minor: bool, child_name: str) -> dict:
-        if not minor:
-            return _person_initial(data.get("complainant"), "complainant")
-        victim = data.get("victim") if isinstance(data.get("victim"), Mapping) else {}
-        initial = {
-            "victim_name": victim.get("name") or child_name,
+    def initial_from(self, saved: Mapping[str, Any]) -> dict[str, Any]:
+        if not self.minor:
+            return _person_initial(saved.get("complainant"), "complainant")
+        victim = _mapping(saved.get("victim"))
+        return {
+            "victim_name": victim.get("name") or self.child_name,
             "victim_birth_date": victim.get("birth_date", ""),
         }
-        representatives = data.get("representatives")
-        for index, person in enumerate(
-            representatives if isinstance(representatives, list) else [], start=1
-        ):
-            if index <= MAX_REPRESENTATIVES:
-                initial.update(_person_initial(person, f"rep{index}"))
-        return initial
+
+    def make_formsets(self, data, saved: Mapping[str, Any]) -> list[Blocks]:
+        if not self.minor:
+            return []
+        people = _saved_list(saved, "representatives")[:MAX_REPRESENTATIVES]
+        initial = [_person_initial(person) for person in people]
+        return [RepresentativeFormSet(data, initial=initial, prefix="representatives")]
 
     def groups(self) -> list[tuple[Any, str, list]]:
-        """(legend, hint, bound fields) for each fieldset of the page."""
         if not self.minor and self.for_someone_else:
             return [
                 (
@@ -198,16 +385,7 @@ class IdentityForm(VersionedForm):
             return [(_("You, who file the complaint"), "", self._bound("complainant"))]
         return [
             (_("The child"), "", [self["victim_name"], self["victim_birth_date"]]),
-            (
-                _("Legal representative"),
-                _("The parent or guardian who files the complaint for the child."),
-                self._bound("rep1"),
-            ),
-            (
-                _("Second legal representative (optional)"),
-                _("If both parents file the complaint together."),
-                self._bound("rep2"),
-            ),
+            *self.formsets[0].groups(),
         ]
 
     def _bound(self, prefix: str) -> list:
@@ -223,99 +401,49 @@ class IdentityForm(VersionedForm):
                 "name": cleaned.get("victim_name", ""),
                 "birth_date": birth.isoformat() if birth else "",
             },
-            "representatives": [
-                _person_values(cleaned, f"rep{index}")
-                for index in range(1, MAX_REPRESENTATIVES + 1)
-            ],
+            # Both blocks, the empty one too: each keeps its place (first, second).
+            "representatives": [form.values() for form in self.formsets[0].forms],
         }
 
 
-class BlocksForm(VersionedForm):
-    """Numbered blocks of the same fields (authors, witnesses), plus one empty block."""
+class BlocksSectionForm(SectionForm):
+    """A section made of repeated blocks only (authors, witnesses), stored as a list at `key`."""
 
-    block_fields: tuple[str, ...] = ()
-    blocks = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        max_value=MAX_BLOCKS,
-        error_messages={"required": INCOMPLETE, "invalid": INCOMPLETE},
-    )
+    key = ""
+    formset_class: type[Blocks]
 
-    def __init__(self, *args, blocks: int, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.block_count = max(1, min(blocks, MAX_BLOCKS))
-        for index in range(1, self.block_count + 1):
-            for name, field in self.make_block(index).items():
-                self.fields[f"{name}_{index}"] = field
+    def make_formsets(self, data, saved: Mapping[str, Any]) -> list[Blocks]:
+        initial = [self.block_initial(block) for block in _saved_list(saved, self.key)]
+        return [self.formset_class(data, initial=initial[:MAX_BLOCKS], prefix=self.key)]
 
-    def make_block(self, index: int) -> dict[str, forms.Field]:
-        raise NotImplementedError
+    def block_initial(self, block: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            name: "\n".join(item for item in value if isinstance(item, str))
+            if isinstance(value, list)
+            else value
+            for name, value in block.items()
+            if isinstance(value, str | list)
+        }
 
-    @classmethod
-    def initial_from(cls, saved: list[Mapping[str, Any]]) -> dict[str, Any]:
-        initial = {"blocks": min(len(saved) + 1, MAX_BLOCKS)}
-        for index, block in enumerate(saved[: MAX_BLOCKS - 1], start=1):
-            for name in cls.block_fields:
-                value = block.get(name, "")
-                initial[f"{name}_{index}"] = "\n".join(value) if isinstance(value, list) else value
-        return initial
-
-    block_legend = ""  # "Author %(number)s"
-
-    def groups(self) -> list[tuple[Any, str, list]]:
-        return [
-            (
-                self.block_legend % {"number": index},
-                "",
-                [self[f"{name}_{index}"] for name in self.block_fields],
-            )
-            for index in range(1, self.block_count + 1)
-        ]
-
-    def block_values(self) -> list[dict[str, Any]]:
-        found = []
-        for index in range(1, self.block_count + 1):
-            block = {
-                name: self.cleaned_data.get(f"{name}_{index}") or "" for name in self.block_fields
-            }
-            if any(block.values()):
-                found.append(block)
-        return found
+    @property
+    def blocks(self) -> Blocks:
+        return self.formsets[0]
 
     @property
     def can_add(self) -> bool:
-        return self.block_count < MAX_BLOCKS
+        return self.blocks.can_add
+
+    def groups(self) -> list[tuple[Any, str, list]]:
+        return self.blocks.groups()
 
 
-class SuspectsForm(BlocksForm):
-    block_fields = ("name", "pseudonyms", "details")
-    block_legend = _("Author %(number)s")
-
-    def make_block(self, index: int) -> dict[str, forms.Field]:
-        return {
-            "name": _text(
-                _("Name, if you know it"), help_text=_("Even a first name or a nickname helps.")
-            ),
-            "pseudonyms": _area(
-                _("Pseudonyms and accounts"),
-                help_text=_(
-                    "One per line: each @handle, account name or phone number they use, on "
-                    "every platform."
-                ),
-                rows=3,
-                max_length=2000,
-            ),
-            "details": _area(
-                _("What you know about them"),
-                help_text=_("For example: a pupil in my class, their profile link, their town."),
-                rows=2,
-                max_length=2000,
-            ),
-        }
+class SuspectsForm(BlocksSectionForm):
+    key = "suspects"
+    formset_class = SuspectFormSet
 
     def values(self) -> dict[str, Any]:
         suspects = []
-        for block in self.block_values():
+        for block in self.blocks.filled():
             pseudonyms = [p.strip() for p in re.split(r"[\n,;]", block["pseudonyms"]) if p.strip()]
             suspects.append(
                 {
@@ -327,26 +455,15 @@ class SuspectsForm(BlocksForm):
         return {"suspects": suspects}
 
 
-class WitnessesForm(BlocksForm):
-    block_fields = ("name", "contact")
-    block_legend = _("Witness %(number)s")
-
-    def make_block(self, index: int) -> dict[str, forms.Field]:
-        return {
-            "name": _text(_("Their name")),
-            "contact": _area(
-                _("How to reach them"),
-                help_text=_("A phone number, an email or a postal address."),
-                rows=2,
-                max_length=500,
-            ),
-        }
+class WitnessesForm(BlocksSectionForm):
+    key = "witnesses"
+    formset_class = WitnessFormSet
 
     def values(self) -> dict[str, Any]:
-        return {"witnesses": self.block_values()}
+        return {"witnesses": self.blocks.filled()}
 
 
-class HarmForm(VersionedForm):
+class HarmForm(SectionForm):
     health = _area(
         _("Health"), help_text=_("Anxiety, stomach aches, loss of appetite, a doctor's care…")
     )
@@ -403,10 +520,9 @@ class HarmForm(VersionedForm):
             ),
         ]
 
-    @classmethod
-    def initial_from(cls, data: Mapping[str, Any]) -> dict[str, Any]:
-        harm = data.get("harm") if isinstance(data.get("harm"), Mapping) else {}
-        return {name: harm[name] for name in cls.FIELDS if name in harm}
+    def initial_from(self, saved: Mapping[str, Any]) -> dict[str, Any]:
+        harm = _mapping(saved.get("harm"))
+        return {name: harm[name] for name in self.FIELDS if name in harm}
 
     def values(self) -> dict[str, Any]:
         harm = {name: self.cleaned_data.get(name) or "" for name in self.FIELDS}
@@ -415,7 +531,7 @@ class HarmForm(VersionedForm):
         return {"harm": harm}
 
 
-class TribunalForm(VersionedForm):
+class TribunalForm(SectionForm):
     tribunal_city = _text(
         _("Town of the tribunal judiciaire"),
         help_text=_(
@@ -456,9 +572,8 @@ class TribunalForm(VersionedForm):
             (_("Signature"), "", [self["place"]]),
         ]
 
-    @classmethod
-    def initial_from(cls, data: Mapping[str, Any]) -> dict[str, Any]:
-        initial = {name: data[name] for name in cls.FIELDS if name in data}
+    def initial_from(self, saved: Mapping[str, Any]) -> dict[str, Any]:
+        initial = {name: saved[name] for name in self.FIELDS if name in saved}
         initial.setdefault("tribunal_basis", "facts")
         return initial
 

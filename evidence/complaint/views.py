@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ from evidence.complaint.forms import (
     IdentityForm,
     LetterForm,
     NoteForm,
+    SectionForm,
     SuspectsForm,
     TribunalForm,
     VersionedForm,
@@ -36,8 +38,6 @@ from evidence.complaint.letter import gaps
 from evidence.export.document.collect import letter_versions
 from evidence.models import ChronologyNote, Concerns, Dossier
 from evidence.vault.timeline import author_key
-
-SAVED = "evidence_complaint_saved"
 
 # The sections in the order the pages follow one another ("Save and continue").
 SECTIONS = (
@@ -70,7 +70,6 @@ def overview(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             "sections": _statuses(dossier, plain),
             "gaps": gaps(exported),
             "minor": dossier.is_about_a_minor,
-            "saved": request.session.pop(SAVED, False),
         },
     )
 
@@ -132,24 +131,23 @@ def _section(
     request: HttpRequest,
     dossier: Dossier,
     name: str,
-    make_form: Callable[..., VersionedForm],
-    initial: dict,
+    make_form: Callable[..., SectionForm],
     **context,
 ) -> HttpResponse:
+    """A section's page: its form opened on the stored complaint, saved on POST. "Add another"
+    (`more`) saves and comes back to the same section, which then shows one more empty block."""
     row = complaint.stored(dossier)
-    if request.method == "POST":
-        form = make_form(request.POST)
-        if form.is_valid():
-            try:
-                complaint.save_section(dossier, form.values(), version=form.cleaned_data["version"])
-            except complaint.OutOfDate:
-                _out_of_date(form, row)
-            else:
-                request.session[SAVED] = True
-                following = name if request.POST.get("more") else _next(name)
-                return redirect(f"evidence:{following}", dossier_id=dossier.pk)
-    else:
-        form = make_form(initial={**initial, "version": row.version})
+    data = request.POST if request.method == "POST" else None
+    form = make_form(data, saved=row.data, version=row.version)
+    if form.is_bound and form.is_valid():
+        try:
+            complaint.save_section(dossier, form.values(), version=form.cleaned_data["version"])
+        except complaint.OutOfDate:
+            _out_of_date(form, row)
+        else:
+            _saved(request)
+            following = name if request.POST.get("more") else _next(name)
+            return redirect(f"evidence:{following}", dossier_id=dossier.pk)
     return render(
         request,
         "evidence/complaint/section.html",
@@ -157,28 +155,22 @@ def _section(
             "dossier": dossier,
             "form": form,
             "title": _TITLES[name],
-            "saved": request.session.pop(SAVED, False),
             **context,
         },
     )
 
 
+def _saved(request: HttpRequest) -> None:
+    messages.success(request, _("Saved."))
+
+
 def _out_of_date(form: VersionedForm, row) -> None:
-    """Keep what was typed; send the current version with it, so that saving again applies."""
+    """Keep what was typed (the blocks too: their formsets keep the data posted); send the
+    current version with it, so that saving again applies."""
     current = complaint.stored(row.dossier).version
     form.data = form.data.copy()
     form.data["version"] = str(current)
     form.add_error(None, OUT_OF_DATE)
-
-
-def _blocks(request: HttpRequest, saved: int) -> int:
-    """How many blocks the page shows: as many as were posted, else the saved ones plus one."""
-    if request.method == "POST":
-        try:
-            return int(request.POST.get("blocks", ""))
-        except ValueError:
-            return 1
-    return saved + 1
 
 
 @login_required
@@ -186,15 +178,17 @@ def _blocks(request: HttpRequest, saved: int) -> int:
 @require_http_methods(["GET", "POST"])
 def identity(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     minor = dossier.is_about_a_minor
-    data = complaint.stored(dossier).data or {}
     return _section(
         request,
         dossier,
         "complaint_identity",
         lambda *args, **kwargs: IdentityForm(
-            *args, minor=minor, for_someone_else=dossier.concerns != Concerns.SELF, **kwargs
+            *args,
+            minor=minor,
+            for_someone_else=dossier.concerns != Concerns.SELF,
+            child_name=dossier.person_name,
+            **kwargs,
         ),
-        IdentityForm.initial_from(data, minor=minor, child_name=dossier.person_name),
         lead=(
             _(
                 "The child is under 18: a parent or guardian files the complaint for them. "
@@ -212,8 +206,6 @@ def identity(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
 def suspects(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    saved = _saved_list(dossier, "suspects")
-    blocks = _blocks(request, len(saved))
     seen = list(
         {
             author_key(text): text.strip()
@@ -225,8 +217,7 @@ def suspects(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         request,
         dossier,
         "complaint_suspects",
-        lambda *args, **kwargs: SuspectsForm(*args, blocks=blocks, **kwargs),
-        SuspectsForm.initial_from(saved),
+        SuspectsForm,
         lead=_(
             "Name everyone you think took part, with every pseudonym they use. If you do not "
             "know who it is, leave this empty: the complaint will be against X (an unknown "
@@ -242,14 +233,11 @@ def suspects(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
 def witnesses(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    saved = _saved_list(dossier, "witnesses")
-    blocks = _blocks(request, len(saved))
     return _section(
         request,
         dossier,
         "complaint_witnesses",
-        lambda *args, **kwargs: WitnessesForm(*args, blocks=blocks, **kwargs),
-        WitnessesForm.initial_from(saved),
+        WitnessesForm,
         lead=_(
             "People who saw the messages or what happened, and who could tell the police. "
             "Ask them first if they agree."
@@ -268,7 +256,6 @@ def harm(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         dossier,
         "complaint_harm",
         HarmForm,
-        HarmForm.initial_from(complaint.stored(dossier).data or {}),
         lead=_(
             "What the harassment changed in daily life. This helps the court measure the harm "
             "and, if you ask for it, the compensation."
@@ -285,18 +272,12 @@ def tribunal(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         dossier,
         "complaint_tribunal",
         TribunalForm,
-        TribunalForm.initial_from(complaint.stored(dossier).data or {}),
         lead=_(
             "The letter goes to the procureur de la République of a tribunal judiciaire. You "
             "can also take the dossier to any police station or gendarmerie: they must take "
             "your complaint."
         ),
     )
-
-
-def _saved_list(dossier: Dossier, key: str) -> list[dict]:
-    found = (complaint.stored(dossier).data or {}).get(key)
-    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
 
 # --- The chronology notes -------------------------------------------------------------------------
@@ -310,7 +291,7 @@ def notes(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         form = NoteForm(request.POST)
         if form.is_valid():
             ChronologyNote.objects.create(dossier=dossier, **form.cleaned_data)
-            request.session[SAVED] = True
+            _saved(request)
             return redirect("evidence:complaint_notes", dossier_id=dossier.pk)
     else:
         form = NoteForm()
@@ -322,7 +303,6 @@ def notes(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             "form": form,
             "notes": dossier.notes.order_by("date", "created_at"),
             "title": _TITLES["complaint_notes"],
-            "saved": request.session.pop(SAVED, False),
         },
     )
 
@@ -339,7 +319,7 @@ def note_edit(request: HttpRequest, note: ChronologyNote) -> HttpResponse:
         form = NoteForm(request.POST, instance=note)
         if form.is_valid():
             form.save()
-            request.session[SAVED] = True
+            _saved(request)
             return redirect("evidence:complaint_notes", dossier_id=dossier.pk)
     else:
         form = NoteForm(instance=note)
@@ -361,7 +341,7 @@ def letter(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     exported, generated = letter_versions(dossier)
     if request.method == "POST" and request.POST.get("action") == "reset":
         complaint.reset_letter(dossier)
-        request.session[SAVED] = True
+        _saved(request)
         return redirect("evidence:complaint_letter", dossier_id=dossier.pk)
     if request.method == "POST":
         form = LetterForm(request.POST)
@@ -376,7 +356,7 @@ def letter(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             except complaint.OutOfDate:
                 _out_of_date(form, row)
             else:
-                request.session[SAVED] = True
+                _saved(request)
                 return redirect("evidence:complaint", dossier_id=dossier.pk)
     else:
         form = LetterForm(initial={"version": row.version, "letter_text": exported})
@@ -389,6 +369,5 @@ def letter(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             "edited": bool(row.letter_text),
             "gaps": gaps(form["letter_text"].value() or ""),
             "title": _TITLES["complaint_letter"],
-            "saved": request.session.pop(SAVED, False),
         },
     )

@@ -12,11 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from common.forms import ConfirmForm
@@ -30,8 +32,6 @@ from evidence.models import Dossier, Export, ExportStatus
 from evidence.sealing import sealed_files, signing
 
 logger = logging.getLogger(__name__)
-ALREADY_RUNNING = "evidence_export_already_running"
-DELETED = "evidence_export_deleted"
 
 
 @login_required
@@ -45,7 +45,9 @@ def export_start(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         if created:
             _enqueue(export)
         elif export.token != token:
-            request.session[ALREADY_RUNNING] = True
+            messages.info(
+                request, _("An export of this dossier was already under way: here it is.")
+            )
         return redirect("evidence:export_detail", export_id=export.pk)
     exported, _generated = letter_versions(dossier)
     return render(
@@ -58,7 +60,6 @@ def export_start(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             "pieces": dossier.pieces.count(),
             "active": exports.active_export(dossier),
             "exports": dossier.exports.all(),
-            "deleted": request.session.pop(DELETED, False),
         },
     )
 
@@ -80,7 +81,6 @@ def export_detail(request: HttpRequest, export: Export) -> HttpResponse:
         "dossier": export.dossier,
         "export": export,
         "state": state,
-        "already_running": request.session.pop(ALREADY_RUNNING, False),
     }
     if request.htmx:
         if request.GET.get("shown") == state:
@@ -134,7 +134,13 @@ def export_delete(request: HttpRequest, export: Export) -> HttpResponse:
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         exports.delete_export(export, request.user)
-        request.session[DELETED] = True
+        messages.success(
+            request,
+            _(
+                "The export and its files were deleted from the vault. The custody log keeps "
+                "their fingerprints."
+            ),
+        )
         return redirect("evidence:export_start", dossier_id=export.dossier_id)
     return render(
         request,

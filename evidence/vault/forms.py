@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DateInput, DateTimeInput, ErrorSummaryMixin
+from common.forms import BIG, DateInput, DateTimeInput, ErrorSummaryMixin, label_style
 from evidence.intake import images
 from evidence.models import (
     PLATFORM_CHOICES,
@@ -303,7 +303,9 @@ class SensitiveContentMixin(forms.Form):
 
 class AddPieceForm(SensitiveContentMixin, PieceDetailsForm):
     kind = forms.ChoiceField(
-        label=_("What are you adding?"), choices=Kind.choices, widget=forms.RadioSelect
+        label=_("What are you adding?"),
+        choices=Kind.choices,
+        widget=label_style(forms.RadioSelect(), BIG),  # the form's first question
     )
     token = forms.UUIDField(widget=forms.HiddenInput)
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -39,7 +41,6 @@ from evidence.vault.forms import (
 )
 from guidance.content import localise, resources
 
-ERASED = "evidence_erased"
 SAFETY_RESOURCES = ("3018", "pharos", "point_de_contact")
 _EXTENSIONS = {
     "image/png": "png",
@@ -61,7 +62,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evidence/vault/dossier_list.html",
-        {"rows": rows, "erased": request.session.pop(ERASED, None)},
+        {"rows": rows},
     )
 
 
@@ -139,7 +140,9 @@ def dossier_erase(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         erasure = vault.erase_dossier(dossier)
-        request.session[ERASED] = asdict(erasure)
+        # What went, said once on the list of dossiers (escaped here, shown as it is there).
+        summary = render_to_string("evidence/vault/_erased.html", {"erased": asdict(erasure)})
+        messages.success(request, summary)
         return redirect("evidence:dossier_list")
     counts = {
         "pieces": dossier.pieces.count(),

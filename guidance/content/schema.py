@@ -56,14 +56,6 @@ CONFIDENCE = get_args(Confidence)
 RunsFrom = Literal["first_seen", "last_act", "majority"]
 
 
-def __getattr__(name: str) -> Any:
-    # guidance/views.py still imports LANGS from here: the site's languages, read when asked.
-    # Everywhere else reads common.languages.codes() itself.
-    if name == "LANGS":
-        return codes()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 class ContentError(ValueError):
     """The content files are unreadable or fail validation; `problems` lists why."""
 
@@ -264,10 +256,6 @@ class Question(Model):
     def facts_set(self) -> list[str]:
         """The facts an answer can set: the question's own and those of its choices' `sets`."""
         return list(dict.fromkeys([self.fact, *(f for c in self.choices for f in c.sets)]))
-
-    def __getitem__(self, key: str) -> Any:
-        # guidance/views.py still reads a question as the mapping it was (q["id"], q["fact"]).
-        return getattr(self, key)
 
 
 class FlowFile(Model):

@@ -121,6 +121,7 @@ def test_a_recovery_code_resets_the_password(client, signed_up_codes):
     assert get_user_model().objects.get(username="lina_13").check_password(NEW_PASSWORD)
     page = client.get(response["Location"]).text
     assert "Votre mot de passe a été changé" in page
+    assert "Votre mot de passe a été changé" not in client.get(response["Location"]).text
 
 
 def test_each_code_works_once(client, signed_up_codes):
@@ -267,3 +268,46 @@ def test_the_quick_exit_logs_out(owner_client):
 
 def test_logging_out_needs_a_post(owner_client):
     assert owner_client.get(reverse("accounts:logout")).status_code == 405
+
+
+# Deleting the account
+
+
+def delete_account(client):
+    return client.post(reverse("accounts:account_delete"), {"password": PASSWORD, "confirm": "on"})
+
+
+def test_the_deleted_accounts_summary_survives_the_logout_and_shows_once(owner_client, owner):
+    before = owner_client.cookies["sessionid"].value
+    response = delete_account(owner_client)
+    assert response["Location"] == reverse("accounts:account_deleted")
+    assert owner_client.cookies["sessionid"].value != before  # logout() began a new session
+    assert not Session.objects.filter(session_key=before).exists()
+    page = owner_client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Votre compte a été supprimé" in page.text
+    assert "Effacé définitivement" in page.text and "0 dossier, avec son journal" in page.text
+    assert '<div class="notices" role="status">' in page.text
+    again = owner_client.get(response["Location"])  # shown once: then there is nothing to say
+    assert again.status_code == 302 and again["Location"] == reverse("home")
+
+
+def test_the_summary_counts_what_was_erased(owner_client, owner):
+    from tests.evidence.factories import make_dossier
+
+    make_dossier(owner)
+    make_dossier(owner, title="Snapchat")
+    response = delete_account(owner_client)
+    page = owner_client.get(response["Location"]).text
+    assert "2 dossiers, avec leurs journaux de conservation" in page
+
+
+def test_the_deleted_account_page_without_a_summary_goes_home(client):
+    response = client.get(reverse("accounts:account_deleted"))
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+def test_notices_wait_on_the_server_never_in_a_cookie(owner_client):
+    response = delete_account(owner_client)
+    assert "messages" not in response.cookies
+    assert set(owner_client.cookies) <= {"sessionid", "csrftoken"}

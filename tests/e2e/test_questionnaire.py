@@ -290,7 +290,7 @@ def test_with_htmx_the_url_changes_and_focus_lands_on_the_new_heading(page):
     expect(p.locator(".error-summary:focus")).to_contain_text("Choisissez une réponse")
     assert p.url.endswith("/questionnaire/role/")
     p.locator(".error-summary a").click()
-    expect(p.locator("#role-1")).to_be_focused()
+    expect(p.locator("#id_role_0")).to_be_focused()
     assert page.console_errors == []
 
 

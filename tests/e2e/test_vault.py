@@ -173,6 +173,37 @@ def test_every_vault_page_is_accessible_on_a_phone(phone, tmp_path):
     assert [e for e in phone.console_errors if "status of 429" not in e] == []
 
 
+def test_a_notice_is_said_once_in_a_status_region_even_after_logging_out(phone):
+    page = phone.page
+    sign_up(phone, "noa_2010")
+    page.get_by_role("link", name="Commencer un nouveau dossier").click()
+    page.get_by_label("Nom du dossier").fill("Discord")
+    page.get_by_role("button", name="Créer le dossier").click()
+    page.wait_for_url("**/dossiers/*/")
+    page.get_by_role("link", name="Effacer ce dossier").click()
+    page.get_by_label("J’ai compris que c’est définitif.").check()
+    page.get_by_role("button", name="Effacer le dossier").click()
+    page.wait_for_url("**/dossiers/")
+    notice = page.get_by_role("status")
+    assert "Le dossier « Discord » a été effacé définitivement" in notice.inner_text()
+    check_page(phone)
+    page.reload()
+    assert page.get_by_role("status").count() == 0
+
+    # Deleting the account logs out; its summary is still said, once, on the next page.
+    page.get_by_role("link", name="Mon compte").click()
+    page.get_by_role("link", name="Supprimer mon compte").click()
+    page.get_by_label("Votre mot de passe").fill(PASSWORD)
+    page.locator("input[type=checkbox]").check()
+    page.get_by_role("button", name="Tout effacer").click()
+    page.wait_for_url("**/compte/supprime/")
+    assert "votre compte et vos codes de secours" in page.get_by_role("status").inner_text()
+    check_page(phone)
+    page.reload()
+    page.wait_for_url(phone.base_url + "/")
+    assert phone.console_errors == []
+
+
 def test_the_vault_works_without_javascript(browser, live_server, tmp_path):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 812})
     page = context.new_page()

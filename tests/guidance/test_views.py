@@ -19,10 +19,15 @@ def _html(response) -> str:
 
 def _checked_values(response, question_id: str) -> set[str]:
     """The values of the question's radios or boxes that the page shows as selected."""
-    inputs = re.findall(rf'<input id="{question_id}-\d+"[^>]*>', _html(response), re.S)
+    inputs = re.findall(rf'<input [^>]*id="id_{question_id}_\d+"[^>]*>', _html(response), re.S)
     return {
         re.search(r'value="([^"]*)"', tag)[1] for tag in inputs if re.search(r"\bchecked\b", tag)
     }
+
+
+def _date_input(html: str, question_id: str) -> str:
+    """The date question's <input> tag."""
+    return re.search(rf'<input [^>]*id="id_{question_id}"[^>]*>', html)[0]
 
 
 # --- Starting -----------------------------------------------------------------------------
@@ -89,7 +94,7 @@ def test_a_single_choice_question_is_a_fieldset_whose_legend_is_the_heading(ques
         html,
     )
     assert html.count('type="radio"') == 4
-    assert html.count('<label for="danger-') == 4
+    assert html.count('<label for="id_danger_') == 4
     assert "Je ne sais pas" in html
 
 
@@ -112,12 +117,9 @@ def test_the_date_question_is_a_date_field_labelled_by_the_heading(questionnaire
     victim_answers.pop("health_impact")
     questionnaire.answer_all(victim_answers)
     html = _html(questionnaire.client.get("/questionnaire/first_seen/"))
-    assert '<h1 class="question-heading" tabindex="-1"><label for="first_seen-input">' in html
-    assert re.search(
-        r'<input class="date-input" id="first_seen-input" name="first_seen"\s+'
-        r'type="date"',
-        html,
-    )
+    assert '<h1 class="question-heading" tabindex="-1"><label for="id_first_seen">' in html
+    field = _date_input(html, "first_seen")
+    assert 'type="date"' in field and 'name="first_seen"' in field and 'class="date-input"' in field
     assert ">Je ne connais pas la date</button>" in html
 
 
@@ -241,9 +243,9 @@ def test_no_choice_shows_the_question_again_with_the_error_announced(questionnai
     response = questionnaire.client.post("/questionnaire/danger/", {})
     assert response.status_code == 200
     html = _html(response)
-    assert re.search(r'<div class="error-summary" role="alert"', html)
-    assert '<a href="#danger-1">Choisissez une réponse pour continuer.</a>' in html
-    assert 'aria-describedby="danger-hint danger-error"' in html
+    assert re.search(r'<div class="error-summary"[^>]* role="alert"', html)
+    assert '<a href="#id_danger_0">Choisissez une réponse pour continuer.</a>' in html
+    assert 'aria-describedby="id_danger_helptext id_danger_error"' in html
     assert html.count('aria-invalid="true"') == 4
     assert "<title>Erreur : Quelqu’un est-il en danger en ce moment ?" in html
     assert questionnaire.session_answers() == {}
@@ -262,6 +264,21 @@ def test_an_unknown_choice_is_refused_with_its_message(questionnaire):
     assert "Cette réponse ne fait pas partie de la liste." in html
 
 
+def test_an_invalid_choice_is_refused_next_to_the_question_and_nothing_is_saved(questionnaire):
+    questionnaire.start()
+    response = questionnaire.client.post("/questionnaire/danger/", {"danger": "maybe"})
+    assert response.status_code == 200
+    html = _html(response)
+    message = engine.content().messages.invalid_choice["fr"]
+    assert f'<a href="#id_danger_0">{message}</a>' in html  # the summary links to the choices
+    assert (
+        '<p class="field-error" id="id_danger_error"><span class="visually-hidden">Erreur :</span> '
+        f"{message}</p>"
+    ) in html
+    assert _checked_values(response, "danger") == set()
+    assert questionnaire.session_answers() == {}
+
+
 @pytest.fixture
 def at_the_date(questionnaire, victim_answers):
     victim_answers.pop("first_seen")
@@ -275,16 +292,19 @@ def test_a_bad_date_is_kept_as_typed_next_to_its_error(at_the_date):
     html = _html(response)
     assert "Écrivez une date valide, par exemple 15/09/2026." in html
     # Kept as typed: a date field could not hold it, so it is shown as text.
-    assert re.search(r'type="text"\s+value="31/02/2026"', html)
-    assert 'aria-describedby="first_seen-hint first_seen-error" aria-invalid="true"' in html
-    assert '<a href="#first_seen-input">' in html
+    field = _date_input(html, "first_seen")
+    assert 'type="text"' in field and 'value="31/02/2026"' in field
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="id_first_seen_helptext id_first_seen_error"' in field
+    assert '<a href="#id_first_seen">' in html
 
 
 def test_a_future_date_is_refused_and_kept(at_the_date):
     tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
     html = _html(at_the_date.client.post("/questionnaire/first_seen/", {"first_seen": tomorrow}))
     assert "Cette date est dans le futur." in html
-    assert re.search(rf'type="date"\s+value="{tomorrow}"', html)
+    field = _date_input(html, "first_seen")
+    assert 'type="date"' in field and f'value="{tomorrow}"' in field
 
 
 def test_a_date_typed_the_french_way_is_accepted(at_the_date):
@@ -292,7 +312,8 @@ def test_a_date_typed_the_french_way_is_accepted(at_the_date):
     assert response.status_code == 303
     assert at_the_date.session_answers()["first_seen"] == "2025-03-05"
     page = at_the_date.client.get("/questionnaire/first_seen/")
-    assert re.search(r'type="date"\s+value="2025-03-05"', _html(page))
+    field = _date_input(_html(page), "first_seen")
+    assert 'type="date"' in field and 'value="2025-03-05"' in field
 
 
 def test_not_knowing_the_date_skips_it(at_the_date):

@@ -24,6 +24,19 @@ def version(dossier) -> str:
     return str(complaint.stored(dossier).version)
 
 
+def blocks(prefix: str, *filled: dict, initial: int = 0) -> dict:
+    """What a section's formset posts: its management form, then each block's fields."""
+    posted = {
+        f"{prefix}-TOTAL_FORMS": str(len(filled)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "20",
+    }
+    for index, block in enumerate(filled):
+        posted.update({f"{prefix}-{index}-{name}": value for name, value in block.items()})
+    return posted
+
+
 ADULT_IDENTITY = {
     "complainant_name": "Camille Durand",
     "complainant_birth_date": "1998-05-12",
@@ -63,6 +76,14 @@ def test_the_identity_section_saves_and_leads_to_the_authors(owner_client, dossi
     }
     page = owner_client.get(url("complaint_suspects", dossier)).text
     assert "Enregistré." in page
+
+
+def test_the_saved_notice_is_shown_once_and_gone_on_reload(owner_client, dossier):
+    response = owner_client.post(url("complaint_harm", dossier), {"version": "0"})
+    page = owner_client.get(response["Location"]).text
+    assert '<div class="notices" role="status">' in page
+    assert page.index("<h1>") < page.index("Enregistré.") < page.index('class="lead"')
+    assert "Enregistré." not in owner_client.get(response["Location"]).text
 
 
 def test_an_empty_section_is_saved_too_every_field_is_optional(owner_client, dossier):
@@ -139,30 +160,35 @@ def test_several_authors_each_with_several_pseudonyms(owner_client, dossier):
     add_image_piece(dossier, author_displayed="@tom_75")
     page = owner_client.get(url("complaint_suspects", dossier)).text
     assert "@tom_75" in page  # shown in the pieces, offered as a reminder
-    assert 'name="name_1"' in page and 'name="name_2"' not in page
+    assert 'name="suspects-0-name"' in page and 'name="suspects-1-name"' not in page
     response = owner_client.post(
         url("complaint_suspects", dossier),
         {
             "version": "0",
-            "blocks": "1",
-            "name_1": "Tom L.",
-            "pseudonyms_1": "@tom_75\ntom.l, tom_bis\n@tom_75",
-            "details_1": "élève de 3e B",
+            **blocks(
+                "suspects",
+                {
+                    "name": "Tom L.",
+                    "pseudonyms": "@tom_75\ntom.l, tom_bis\n@tom_75",
+                    "details": "élève de 3e B",
+                },
+            ),
             "more": "1",
         },
     )
     assert response["Location"] == url("complaint_suspects", dossier)  # one more block
     page = owner_client.get(url("complaint_suspects", dossier)).text
-    assert 'name="name_2"' in page and "Auteur 2" in page
+    assert 'name="suspects-1-name"' in page and "Auteur 2" in page
     owner_client.post(
         url("complaint_suspects", dossier),
         {
             "version": "1",
-            "blocks": "2",
-            "name_1": "Tom L.",
-            "pseudonyms_1": "@tom_75\ntom.l",
-            "name_2": "",
-            "pseudonyms_2": "@anonyme_99",
+            **blocks(
+                "suspects",
+                {"name": "Tom L.", "pseudonyms": "@tom_75\ntom.l"},
+                {"name": "", "pseudonyms": "@anonyme_99"},
+                initial=1,
+            ),
         },
     )
     suspects = data(dossier)["suspects"]
@@ -173,7 +199,8 @@ def test_several_authors_each_with_several_pseudonyms(owner_client, dossier):
 def test_emptying_an_author_removes_them(owner_client, dossier):
     complaint.save_section(dossier, {"suspects": [{"name": "Tom"}]}, version=0)
     owner_client.post(
-        url("complaint_suspects", dossier), {"version": "1", "blocks": "2", "name_1": ""}
+        url("complaint_suspects", dossier),
+        {"version": "1", **blocks("suspects", {"name": ""}, {}, initial=1)},
     )
     assert data(dossier)["suspects"] == []
 
@@ -181,9 +208,137 @@ def test_emptying_an_author_removes_them(owner_client, dossier):
 def test_witnesses_are_saved_as_a_list(owner_client, dossier):
     owner_client.post(
         url("complaint_witnesses", dossier),
-        {"version": "0", "blocks": "2", "name_1": "Noé", "contact_1": "06 00 00 00 00"},
+        {"version": "0", **blocks("witnesses", {"name": "Noé", "contact": "06 00 00 00 00"}, {})},
     )
     assert data(dossier)["witnesses"] == [{"name": "Noé", "contact": "06 00 00 00 00"}]
+
+
+TOM = {"name": "Tom L.", "pseudonyms": ["@tom_75"], "details": "élève de 3e B"}
+LEA = {"name": "Léa", "pseudonyms": ["lea.b"], "details": ""}
+
+
+def test_a_block_is_added_and_another_removed_in_one_save(owner_client, dossier):
+    complaint.save_section(dossier, {"suspects": [TOM, LEA]}, version=0)
+    page = owner_client.get(url("complaint_suspects", dossier)).text
+    assert 'value="Tom L."' in page and 'value="Léa"' in page
+    assert 'name="suspects-2-name"' in page and 'name="suspects-3-name"' not in page  # + 1 empty
+    response = owner_client.post(
+        url("complaint_suspects", dossier),
+        {
+            "version": "1",
+            **blocks(
+                "suspects",
+                {"name": "", "pseudonyms": "", "details": ""},  # Tom's block, emptied
+                {"name": "Léa", "pseudonyms": "lea.b"},
+                {"name": "Sam", "pseudonyms": "@sam"},  # the empty block, filled
+                initial=2,
+            ),
+            "more": "1",
+        },
+    )
+    assert response["Location"] == url("complaint_suspects", dossier)
+    assert data(dossier)["suspects"] == [
+        {"name": "Léa", "pseudonyms": ["lea.b"], "details": ""},
+        {"name": "Sam", "pseudonyms": ["@sam"], "details": ""},
+    ]
+    page = owner_client.get(url("complaint_suspects", dossier)).text
+    assert "Tom L." not in page and "Auteur 3" in page and "Auteur 4" not in page
+
+
+def test_a_stale_version_keeps_every_block_typed(owner_client, dossier):
+    complaint.save_section(dossier, {"witnesses": [{"name": "Noé", "contact": ""}]}, version=0)
+    typed = blocks(
+        "witnesses",
+        {"name": "Inès", "contact": "06 11 22 33 44"},
+        {"name": "Jules", "contact": "jules@example.org"},
+    )
+    stale = owner_client.post(url("complaint_witnesses", dossier), {"version": "0", **typed})
+    assert stale.status_code == 200
+    assert "depuis une autre page ou un autre appareil" in stale.text
+    assert 'value="Inès"' in stale.text and "06 11 22 33 44</textarea>" in stale.text
+    assert 'value="Jules"' in stale.text and "jules@example.org</textarea>" in stale.text
+    assert 'name="witnesses-TOTAL_FORMS" value="2"' in stale.text
+    assert 'name="version" value="1"' in stale.text
+    assert data(dossier)["witnesses"] == [{"name": "Noé", "contact": ""}]
+    owner_client.post(url("complaint_witnesses", dossier), {"version": "1", **typed})
+    assert [w["name"] for w in data(dossier)["witnesses"]] == ["Inès", "Jules"]
+
+
+def test_a_bad_value_in_a_block_keeps_every_block_typed(owner_client, owner):
+    dossier = make_dossier(
+        owner, concerns=Concerns.CHILD, person_name="Inès", person_age_band="under_15",
+        role=Role.PARENT,
+    )  # fmt: skip
+    response = owner_client.post(
+        url("complaint_identity", dossier),
+        {
+            "version": "0",
+            "victim_name": "Inès Martin",
+            **blocks(
+                "representatives",
+                {"name": "Anne Martin", "phone": "06 12 34 56 78"},
+                {"name": "Paul Martin", "email": "paul@"},
+            ),
+        },
+    )
+    assert response.status_code == 200
+    page = response.text
+    assert '<a href="#id_representatives-1-email">E-mail — Saisissez' in page
+    assert 'id="id_representatives-1-email_error"' in page
+    assert 'value="Anne Martin"' in page and 'value="06 12 34 56 78"' in page
+    assert 'value="Paul Martin"' in page and 'value="paul@"' in page
+    assert data(dossier) == {}
+
+
+def test_a_form_without_its_blocks_is_refused(owner_client, dossier):
+    response = owner_client.post(
+        url("complaint_suspects", dossier), {"version": "0", "suspects-0-name": "Tom"}
+    )
+    assert response.status_code == 200 and "Ce formulaire est incomplet" in response.text
+    assert data(dossier) == {}
+
+
+def test_twenty_authors_at_most(owner_client, dossier):
+    twenty = [{"name": f"Auteur n° {n}", "pseudonyms": [], "details": ""} for n in range(20)]
+    complaint.save_section(dossier, {"suspects": twenty}, version=0)
+    page = owner_client.get(url("complaint_suspects", dossier)).text
+    assert 'value="Auteur n° 19"' in page and 'name="suspects-20-name"' not in page
+    assert "Enregistrer et ajouter un autre auteur" not in page
+    more = [{"name": f"X{n}"} for n in range(21)]
+    response = owner_client.post(
+        url("complaint_suspects", dossier), {"version": "1", **blocks("suspects", *more)}
+    )
+    assert response.status_code == 200 and len(data(dossier)["suspects"]) == 20
+
+
+def test_blocks_saved_before_formsets_still_read(owner_client, owner):
+    dossier = make_dossier(
+        owner, concerns=Concerns.CHILD, person_name="Inès", person_age_band="under_15",
+        role=Role.PARENT,
+    )  # fmt: skip
+    empty = dict.fromkeys(("name", "birth_date", "phone", "relationship"), "")
+    stored = {
+        "suspects": [{"name": "Tom", "pseudonyms": ["@tom_75", "tom.l"], "details": ""}],
+        "representatives": [{**empty, "name": "Anne Martin", "birth_date": "1985-04-02"}, empty],
+    }
+    complaint.save_section(dossier, stored, version=0)
+    page = owner_client.get(url("complaint_suspects", dossier)).text
+    assert 'value="Tom"' in page and "@tom_75\ntom.l</textarea>" in page
+    page = owner_client.get(url("complaint_identity", dossier)).text
+    assert 'name="representatives-0-name" value="Anne Martin"' in page
+    assert 'value="1985-04-02"' in page
+    owner_client.post(
+        url("complaint_identity", dossier),
+        {
+            "version": "1",
+            **blocks("representatives", {"name": "Anne Martin"}, {"name": "Paul"}, initial=2),
+        },
+    )
+    assert [r["name"] for r in data(dossier)["representatives"]] == ["Anne Martin", "Paul"]
+    assert set(data(dossier)["representatives"][1]) == {
+        "name", "birth_date", "birth_place", "occupation", "address", "phone", "email",
+        "relationship",
+    }  # fmt: skip
 
 
 def test_for_a_child_the_identity_asks_for_the_child_and_two_representatives(owner_client, owner):
@@ -196,14 +351,14 @@ def test_for_a_child_the_identity_asks_for_the_child_and_two_representatives(own
     assert "Second représentant légal (facultatif)" in page
     assert 'value="Inès"' in page  # the dossier's first name, to complete
     assert 'name="complainant_name"' not in page
+    assert 'name="representatives-0-name"' in page and 'name="representatives-1-name"' in page
     owner_client.post(
         url("complaint_identity", dossier),
         {
             "version": "0",
             "victim_name": "Inès Martin",
             "victim_birth_date": "2013-02-01",
-            "rep1_name": "Anne Martin",
-            "rep1_relationship": "mère",
+            **blocks("representatives", {"name": "Anne Martin", "relationship": "mère"}, {}),
         },
     )
     saved = data(dossier)

@@ -63,6 +63,7 @@ def test_a_second_export_while_one_runs_leads_to_the_running_one(owner_client, d
     assert Export.objects.count() == 1
     page = owner_client.get(detail_url(queued)).text
     assert "Un export de ce dossier était déjà en cours : le voici." in page
+    assert "était déjà en cours" not in owner_client.get(detail_url(queued)).text  # once
     start_page = owner_client.get(start_url(dossier)).text
     assert "déjà en cours" in start_page and 'name="token"' not in start_page
 
@@ -268,6 +269,7 @@ def test_deleting_an_export_erases_its_files_and_the_log_keeps_their_fingerprint
     assert verification.verify(dossier).problems == []
     start_page = owner_client.get(start_url(dossier)).text
     assert "L’export et ses fichiers ont été supprimés du coffre" in start_page
+    assert "ont été supprimés du coffre" not in owner_client.get(start_url(dossier)).text
     log = owner_client.get(reverse("evidence:custody_log", args=[dossier.pk])).text
     assert "Dossier exporté supprimé du coffre" in log and export.package_sha256 in log
     assert owner_client.get(reverse("evidence:export_zip", args=[export.pk])).status_code == 404

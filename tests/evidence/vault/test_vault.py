@@ -189,6 +189,16 @@ def test_the_erase_page_says_what_was_erased(
     assert "1 fichier original" in page
     assert "2 copies d’affichage et vignettes" in page
     assert stored_files() == []
+    assert "a été effacé" not in owner_client.get(response["Location"]).text  # once
+
+
+def test_the_erased_dossiers_title_is_shown_as_text(owner_client, owner):
+    dossier = make_dossier(owner, title="<b>Insta</b> & co")
+    response = owner_client.post(
+        reverse("evidence:dossier_erase", args=[dossier.pk]), {"confirm": "on"}
+    )
+    page = owner_client.get(response["Location"]).text
+    assert "Le dossier « &lt;b&gt;Insta&lt;/b&gt; &amp; co » a été effacé" in page
 
 
 def test_erasing_needs_a_confirmation(owner_client, dossier):

@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
+from common import languages
 from evidence.models import Dossier, EvidenceFile, Export
 from evidence.sealing import sealed_files, signing
 from evidence.vault import verification
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         verify = actions.add_parser("verify", help="check dossiers' custody logs and files")
         verify.add_argument("dossiers", nargs="*", metavar="DOSSIER", help="a dossier's UUID")
         verify.add_argument("--all", action="store_true", help="check every dossier")
-        verify.add_argument("--lang", choices=["fr", "en"], default="en")
+        verify.add_argument("--lang", choices=languages.codes(), default="en")
         actions.add_parser("rotate-key", help="re-encrypt every file with the current key")
         package = actions.add_parser("verify-package", help="check a dossier package (ZIP)")
         package.add_argument("path", type=Path)

@@ -12,6 +12,7 @@ its primary image, the one every viewer shows, is used.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Iterator
@@ -24,8 +25,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
-
-from evidence.vault.integrity import sha256_bytes
 
 register_heif_opener()
 
@@ -95,7 +94,7 @@ class PdfInfo:
 def ingest_image(data: bytes, *, max_bytes: int, max_pixels: int) -> IngestedImage:
     """Check an uploaded image and make its clean derivatives, or raise ImageRejected."""
     _check_size(data, max_bytes, ImageRejected)
-    sha256 = sha256_bytes(data)
+    sha256 = hashlib.sha256(data).hexdigest()
     with _strict_decoding(), _refusing_bad_images():
         original = Image.open(BytesIO(data), formats=ALLOWED_FORMATS)
         if original.width * original.height > max_pixels:
@@ -136,7 +135,7 @@ def ingest_image(data: bytes, *, max_bytes: int, max_pixels: int) -> IngestedIma
 def sniff_pdf(data: bytes, *, max_bytes: int) -> PdfInfo:
     """Accept only what is plainly a whole PDF; the file is never parsed or rendered here."""
     _check_size(data, max_bytes, UploadRejected)
-    sha256 = sha256_bytes(data)
+    sha256 = hashlib.sha256(data).hexdigest()
     if not data.startswith(b"%PDF-"):
         raise UploadRejected("not_allowed", NOT_A_PDF)
     if b"%%EOF" not in data[-_PDF_EOF_WINDOW:]:

@@ -218,8 +218,19 @@ class Piece(models.Model):
         return str(dict(PLATFORM_CHOICES).get(self.platform, self.platform))
 
 
+class Derivatives(models.TextChoices):
+    """Where an image's display copy and thumbnail are: the task worker makes them after the
+    original is sealed (evidence/intake/derivatives.py)."""
+
+    NONE = "none", _("None (not an image)")
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("The image could not be read")
+
+
 class EvidenceFile(models.Model):
-    """One uploaded file of a piece: the sealed original and, for images, its two derivatives.
+    """One uploaded file of a piece: the sealed original and, for images, its two derivatives,
+    made by the task worker once the original is sealed (`derivatives` says where they are).
 
     Storage names are random; the person's own file name is kept only as metadata here.
     Every blob is encrypted with its storage name as associated data
@@ -245,6 +256,11 @@ class EvidenceFile(models.Model):
     thumbnail_sha256 = models.CharField(max_length=64, blank=True)
     thumbnail_width = models.PositiveIntegerField(null=True)
     thumbnail_height = models.PositiveIntegerField(null=True)
+    derivatives = models.CharField(
+        max_length=10, choices=Derivatives.choices, default=Derivatives.NONE
+    )
+    # The format the original was read as (PNG, JPEG…), to decode it in the worker.
+    image_format = models.CharField(max_length=10, blank=True)
     received_at = models.DateTimeField()
 
     class Meta:
@@ -258,7 +274,12 @@ class EvidenceFile(models.Model):
 
     @property
     def is_image(self) -> bool:
-        return bool(self.display_name)
+        return self.derivatives != Derivatives.NONE
+
+    @property
+    def is_ready(self) -> bool:
+        """Its display copy and thumbnail can be shown."""
+        return self.derivatives == Derivatives.READY
 
     def blobs(self) -> list[tuple[str, str, str]]:
         """(what, storage name, SHA-256 of the plaintext) of every stored blob of this file."""

@@ -284,6 +284,12 @@ TSA_URL = envstr("TSA_URL")
 TSA_CA_FILE = envstr("TSA_CA_FILE")
 EVIDENCE_MAX_UPLOAD_BYTES = envint("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 EVIDENCE_MAX_PIXELS = envint("EVIDENCE_MAX_PIXELS", 40_000_000)
+# One account's images waiting for the task worker to decode them, in pixels (about 70 phone
+# screenshots): past it, an upload is refused with "try again in a minute".
+EVIDENCE_MAX_PENDING_PIXELS = envint("EVIDENCE_MAX_PENDING_PIXELS", 250_000_000)
+# Uploads one account may send at the same time (the others are answered at once, their text
+# kept): no account can hold every web worker.
+EVIDENCE_MAX_CONCURRENT_UPLOADS = envint("EVIDENCE_MAX_CONCURRENT_UPLOADS", 2)
 EVIDENCE_MAX_FILES_PER_PIECE = 10
 # Uploads to the vault are received in memory by evidence.intake.uploads (never a temporary file on
 # disk) and bounded per file; these cover every other form. A request past them gets the

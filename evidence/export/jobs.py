@@ -36,7 +36,7 @@ from evidence.export.document.package import write_package
 from evidence.export.document.render import write_dossier_pdf
 from evidence.models import Dossier, Export, ExportStatus, ExportStep
 from evidence.sealing import sealed_files
-from evidence.vault import custody
+from evidence.vault import custody, derivatives
 from evidence.vault.custody import Action
 
 logger = logging.getLogger(__name__)
@@ -186,6 +186,7 @@ def run_export(export_id: uuid.UUID | str) -> Export | None:
 
 def _make(export: Export, written: list[str]) -> None:
     dossier = export.dossier
+    derivatives.make_pending(dossier)  # the PDF shows every image: none may still be waiting
     data = collect(dossier, now=timezone.now())
     progress = _Progress(export.pk)
 

@@ -326,6 +326,37 @@ class CustodyEvent(models.Model):
         return self.payload.get("action", "")
 
 
+class IntegrityCheck(models.Model):
+    """The last full check of a dossier (evidence/vault/checks.py): made by the task worker,
+    read by the pages, which never decrypt or hash a blob themselves.
+
+    `head_hash` is the custody log's head when it was checked: a page seeing another head
+    knows the check is older than the dossier's last change, and asks for a new one.
+    `problems` holds each problem in every language of the site ({"fr": [...], "en": [...]}).
+    """
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, primary_key=True, related_name="integrity_check"
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(default=False)
+    events = models.PositiveIntegerField(default=0)
+    blobs = models.PositiveIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+    problems = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {'ok' if self.ok else 'problems'}"
+
+    @property
+    def pending(self) -> bool:
+        """A check was asked for and has not run since."""
+        return self.requested_at is not None and (
+            self.checked_at is None or self.requested_at > self.checked_at
+        )
+
+
 # --- The complaint and its export ---------------------------------------------------------------
 
 

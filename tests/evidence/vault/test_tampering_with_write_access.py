@@ -180,3 +180,45 @@ def test_a_deleted_piece_leaves_nothing_readable_in_the_log(dossier):
     vault.delete_piece(Piece.objects.get(number=2), dossier.owner)
     sealed = str(list(CustodyEvent.objects.filter(dossier=dossier).values_list("payload")))
     assert "mon adresse" not in sealed and "deux.png" not in sealed and "@tom_75" not in sealed
+
+
+# --- The page reads the worker's last check, never the blobs -----------------------------------
+
+
+def test_the_dossier_page_never_opens_a_blob(dossier, owner_client, monkeypatch):
+    from evidence.sealing import sealed_files
+
+    owner_client.get(reverse("evidence:dossier_detail", args=[dossier.pk]))  # first check
+
+    def no_blob(*args, **kwargs):
+        raise AssertionError("the page opened a blob")
+
+    monkeypatch.setattr(sealed_files, "read", no_blob)
+    monkeypatch.setattr(sealed_files, "read_stream", no_blob)
+    page = owner_client.get(reverse("evidence:dossier_detail", args=[dossier.pk])).text
+    assert "Intègre" in page and "Vérifié le" in page
+
+
+def test_a_change_the_head_does_not_show_is_caught_by_the_next_check(dossier, owner_client):
+    url = reverse("evidence:dossier_detail", args=[dossier.pk])
+    assert "Intègre" in owner_client.get(url).text
+    one, two = (EvidenceFile.objects.get(piece__number=n) for n in (1, 2))
+    EvidenceFile.objects.filter(pk=one.pk).update(
+        display_name=two.display_name, display_sha256=two.display_sha256
+    )
+    owner_client.post(reverse("evidence:dossier_check", args=[dossier.pk]))  # on demand
+    page = owner_client.get(url).text
+    assert "Altéré :" in page and "sa copie d’affichage diffère" in page
+
+
+def test_the_schedule_checks_dossiers_not_checked_for_a_day(dossier):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from evidence.vault import checks
+
+    assert checks.check_stale() == 1
+    assert checks.check_stale() == 0
+    later = timezone.now() + checks.RECHECK_AFTER + dt.timedelta(minutes=1)
+    assert checks.check_stale(now=later) == 1

@@ -87,8 +87,10 @@ test-postgres: $(TEST_STAMP)
 test-fast: $(TEST_STAMP) system-libs lint checks
 	$(BIN)/pytest -m "not e2e"
 
-bench: $(TEST_STAMP) system-libs compile-messages
+# Every benchmark on SQLite, then the dossier page again on PostgreSQL (a throwaway cluster).
+bench: $(TEST_STAMP) system-libs browser compile-messages
 	$(BIN)/python -m bench
+	pg_virtualenv sh -c '$(PG_URL) $(BIN)/python -m bench dossier_page:dossier_page_postgresql'
 
 # For developers: extract new strings, then translate them in locale/fr. English msgids are
 # the English text: the English catalog is made afresh from them by msgen.

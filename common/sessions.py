@@ -42,8 +42,10 @@ def end(session_key: str) -> bool:
     """Revoke the session, then try to delete its row without waiting; True when deleted."""
     revoke(session_key)
     try:
+        # Before the transaction begins: SQLite's BEGIN IMMEDIATE already waits for the lock.
+        _short_lock_timeout()
         with transaction.atomic():
-            _short_lock_timeout()
+            _short_lock_timeout()  # PostgreSQL's SET LOCAL holds inside the transaction only
             SessionStore(session_key).delete()
     except DatabaseError:
         logger.warning("a session ended by the quick exit is left to the purge (database busy)")
@@ -57,7 +59,7 @@ def _short_lock_timeout() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(f"PRAGMA busy_timeout = {DELETE_TIMEOUT_MS}")
-        elif connection.vendor == "postgresql":
+        elif connection.vendor == "postgresql" and connection.in_atomic_block:
             cursor.execute(f"SET LOCAL lock_timeout = '{DELETE_TIMEOUT_MS}ms'")
 
 

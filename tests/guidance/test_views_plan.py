@@ -186,3 +186,76 @@ def test_the_pdf_fetcher_refuses_everything_else(url):
     with pytest.raises(RefusedResource):
         fetcher.fetch(url)
     assert fetcher.refused == [url]
+
+
+def test_the_pdf_unfolds_the_law_and_names_no_internal_sheet(finished, tmp_path):
+    response = finished.client.get("/plan/mon-plan-d-action.pdf")
+    text = _pdf_text(response.content, tmp_path)
+    assert "Peine" in text and "Délai pour porter plainte" in text  # folded on the page only
+    assert "legal-fr" not in text and "Source officielle" in text
+
+
+# --- Trust, as a reader sees it ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("danger", ["physical", "self_harm", "unknown"])
+def test_the_urgent_page_shows_emergency_numbers_without_any_doubt(questionnaire, danger):
+    questionnaire.answer_all([("danger", danger)])
+    html = _html(questionnaire.client.get("/questionnaire/urgence/"))
+    assert "confidence--unverified" not in html and "À vérifier" not in html
+    assert "ne confirment pas" not in html
+    assert "Vérifié d’après une page officielle" in html
+
+
+def test_the_contacts_page_links_official_sources_and_never_the_3020(client):
+    html = _html(client.get("/contacts/"))
+    assert "3020" not in html
+    assert "legal-fr" not in html and ".md" not in html
+    assert 'href="https://www.service-public.fr/particuliers/vosdroits/F33954"' in html
+    assert "ne confirment pas" not in html
+
+
+def test_the_law_is_folded_one_plain_sentence_each(finished):
+    html = _html(finished.client.get("/plan/"))
+    plan = engine.build_plan(engine.facts_from_answers(finished.session_answers()), "fr")
+    assert html.count('<details class="offence">') == len(plan["offences"])
+    for offence in plan["offences"]:
+        summary = f'<span class="offence-what">{escape(offence["what"])}</span>'
+        assert summary in html
+
+
+def test_the_label_says_what_the_source_is(finished):
+    html = _html(finished.client.get("/plan/"))
+    assert "Vérifié sur une source officielle" not in html
+    assert "Vérifié d’après le texte de loi" in html  # 222-33-2-2, checked in a copy of it
+    assert "D’après une source secondaire (avocat, association, presse)" in html
+
+
+def test_a_teenager_is_told_tu_and_a_parent_vous(questionnaire, victim_answers, client):
+    questionnaire.answer_all(victim_answers)
+    teen = _html(questionnaire.client.get("/plan/"))
+    assert "Ton plan d’action" in teen and "Retour à tes réponses" in teen
+    victim_answers["role"] = "guardian"
+    questionnaire.answer_all(victim_answers)
+    parent = _html(questionnaire.client.get("/plan/"))
+    assert "Votre plan d’action" in parent and "Retour à vos réponses" in parent
+
+
+def test_the_witness_plan_offers_to_prepare_the_attestation(questionnaire):
+    questionnaire.start(role="witness")
+    for question_id, value in [
+        ("danger", "none"),
+        ("witness_age", "adult"),
+        ("victim_age", "15_17"),
+        ("acts", ["insults"]),
+        ("discrimination", []),
+        ("platforms", ["tiktok"]),
+        ("visibility", "public"),
+        ("still_online", "yes"),
+        ("several_authors", "yes"),
+        ("author_relation", "classmate"),
+        ("first_seen", None),
+    ]:
+        assert questionnaire.answer(question_id, value).status_code == 303
+    html = _html(questionnaire.client.get("/plan/"))
+    assert '<a class="button" href="/attestation-de-temoin/">Préparer mon attestation</a>' in html

@@ -20,6 +20,7 @@ from common.dates import long_date
 from common.languages import codes
 from guidance import rules
 from guidance.content.schema import (
+    DEFAULT_REGISTER,
     WHEN,
     Content,
     Deadline,
@@ -78,11 +79,12 @@ def build_urgent(
 ) -> dict[str, Any]:
     """Only the urgent part, {urgent, resources}, as in the plan; no role needed yet.
 
-    For right after the danger question: whoever is in danger sees whom to call at once.
+    For right after the danger question: whoever is in danger sees whom to call at once. It
+    is a page of the questionnaire, which says "vous" to everyone (the age comes later).
     """
     lang = _language(lang)
     facts = validate_facts(facts, required=())
-    say = _sayer(lang, content.register(facts))
+    say = _sayer(lang, DEFAULT_REGISTER)
     urgent = _urgent_items(content, facts, say)
     resource_ids = list(dict.fromkeys(rid for item in urgent for rid in item["resources"]))
     return {

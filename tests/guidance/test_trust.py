@@ -502,8 +502,9 @@ def test_a_child_is_sent_kindly_to_the_3018_never_told_they_break_the_law(lang, 
     assert "3018" in warning["text"]
     assert ("téléphone" if lang == "fr" else "phone") in warning["text"]
     if "227-23" in offence_ids(plan):
-        note = offence(plan, "227-23")["note"]
-        assert "3018" in note and not HURTFUL[lang].search(note)
+        found = offence(plan, "227-23")
+        assert "3018" in found["note"] and not HURTFUL[lang].search(found["note"])
+        assert ("font circuler" if lang == "fr" else "pass around") in found["what"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -699,3 +700,10 @@ def test_the_reporting_step_asks_for_each_comment_too(lang, who):
     step_id = "report_platform" if "victim" in who else "witness_report"
     assert COMMENTS[lang] in step(plan, step_id)["text"]
     assert "report_tiktok" in step(plan, step_id)["howtos"]
+
+
+def test_the_urgent_page_of_the_questionnaire_says_vous_like_the_questionnaire():
+    urgent = engine.build_urgent({"danger": "physical", **READERS["a teenage victim"]}, "fr")
+    assert urgent["urgent"][0]["title"] == "Danger immédiat : appelez maintenant"
+    plan = reader("a teenage victim", danger="physical")
+    assert plan["urgent"][0]["title"] == "Danger immédiat : appelle maintenant"

@@ -1,4 +1,4 @@
-"""gunicorn's configuration for production: `gunicorn -c python:supportsite.gunicorn supportsite.wsgi`.
+"""gunicorn's production configuration: `gunicorn -c python:supportsite.gunicorn supportsite.wsgi`.
 
 Threads, not only processes: a request that waits on its client (an upload from a phone on a
 slow network) holds a thread, not a whole worker, so the quick exit and every other page are

@@ -12,7 +12,15 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from supportsite.env import envbool, envint, envlist, envsecret, envstr
+from supportsite.env import (
+    envbool,
+    envint,
+    envlist,
+    envsecret,
+    envstr,
+    private_folder,
+    private_sqlite_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("VAR_DIR") or BASE_DIR / "var")
@@ -108,6 +116,9 @@ else:
             },
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Made private before SQLite creates it with the umask's 0644 (see env.py).
+    private_sqlite_file(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sessions -----------------------------------------------------------------
@@ -147,7 +158,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
+            "LOCATION": str(private_folder(VAR_DIR / "cache")),
         }
     }
 
@@ -194,6 +205,11 @@ if envstr("S3_BUCKET"):
             "file_overwrite": False,
         },
     }
+else:
+    private_folder(PRIVATE_STORAGE_ROOT)
+# Files and folders the file storage makes are its owner's only (Django's default: 0644).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Outside production, WhiteNoise serves straight from the source folders (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG

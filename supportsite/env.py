@@ -30,9 +30,12 @@ def envbool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false, yes/no), not {raw!r}")
 
 
-def envint(name: str, default: int) -> int:
+def envint(name: str, default: int, *, required: bool = False) -> int:
+    """A whole number; `required` when no default can be right for every site (0 included)."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
+        if required:
+            raise ImproperlyConfigured(f"{name} must be set in production")
         return default
     try:
         return int(raw)

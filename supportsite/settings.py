@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from supportsite.env import (
@@ -256,8 +257,6 @@ X_FRAME_OPTIONS = "DENY"
 
 if PRODUCTION:
     if DEBUG:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured("DEBUG must be off when PRODUCTION is on")
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -321,8 +320,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
 # Behind N reverse proxies that each append to X-Forwarded-For, set TRUSTED_PROXY_COUNT=N so
-# the address counted is the visitor's, not the proxy's (0: REMOTE_ADDR, no proxy).
-TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+# the address counted is the visitor's, not the proxy's (0: REMOTE_ADDR, no proxy). Required
+# in production, 0 included: left at 0 behind a proxy, every visitor has the proxy's address,
+# and a harasser's wrong passwords would lock their target out.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, required=PRODUCTION)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False

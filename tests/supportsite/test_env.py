@@ -121,3 +121,14 @@ def test_an_older_database_open_to_others_is_closed_at_start_up(tmp_path):
     os.chmod(database, 0o644)
     private_sqlite_file(database)
     assert _mode(database) == 0o600
+
+
+def test_envint_required_refuses_to_guess(monkeypatch):
+    monkeypatch.delenv("COUNT", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="COUNT must be set"):
+        envint("COUNT", 0, required=True)
+
+
+def test_envint_required_takes_zero_when_given(monkeypatch):
+    monkeypatch.setenv("COUNT", "0")
+    assert envint("COUNT", 5, required=True) == 0

@@ -58,9 +58,10 @@ compile-messages: $(DEPS_STAMP) system-libs
 migrate: $(DEPS_STAMP)
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
 
-# The task worker (dossier exports) runs beside the web server and stops with it.
+# The task worker (dossier exports, and the purge of ended sessions) runs beside the web
+# server and stops with it.
 run: $(DEPS_STAMP) system-libs compile-messages migrate
-	$(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
+	$(BIN)/python manage.py worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -4,6 +4,12 @@ complaint and its exports.
 Every object a person can reach has a random UUID as its public identifier (and primary key),
 never a sequential id. The operations on these rows live in evidence/vault/services.py,
 evidence/complaint/ and evidence/export/.
+
+What a person types about what happened, and what identifies the people involved, is encrypted
+at rest (evidence/sealing/fields.py): a piece's texts, links, names and report references, a
+file's original name, the complaint, the chronology's notes. A dossier's title, the first name
+of the person it concerns and the plan's facts are not: the custody log seals them in clear
+(evidence/vault/custody.py), so encrypting their columns alone would hide nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +21,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from evidence.sealing.fields import (
+    EncryptedCharField,
+    EncryptedJSONField,
+    EncryptedTextField,
+    EncryptedURLField,
+)
 from guidance.facts import FACTS
 
 
@@ -152,14 +164,14 @@ class Piece(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pieces")
     number = models.PositiveIntegerField(editable=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    title = models.CharField(max_length=120, blank=True)
+    title = EncryptedCharField(max_length=120, blank=True)
     # A value of the guidance vocabulary (PLATFORM_CHOICES); no choices here, so that a new
     # platform in the questionnaire needs no migration.
     platform = models.CharField(max_length=40, blank=True)
-    url = models.URLField(max_length=2000, blank=True)
-    author_displayed = models.CharField(max_length=200, blank=True)
-    author_profile_url = models.URLField(max_length=2000, blank=True)
-    target = models.CharField(max_length=200, blank=True)
+    url = EncryptedURLField(max_length=2000, blank=True)
+    author_displayed = EncryptedCharField(max_length=200, blank=True)
+    author_profile_url = EncryptedURLField(max_length=2000, blank=True)
+    target = EncryptedCharField(max_length=200, blank=True)
     # The publication date as typed ("14/03/2025 22:47", or "il y a 3 j", which is flagged).
     published_raw = models.CharField(max_length=100, blank=True)
     published_is_absolute = models.BooleanField(default=False)
@@ -171,9 +183,9 @@ class Piece(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False
     )
     added_by_role = models.CharField(max_length=10, choices=Role.choices)
-    description = models.TextField(blank=True)
-    transcript = models.TextField(blank=True)
-    context = models.TextField(blank=True)
+    description = EncryptedTextField(blank=True)
+    transcript = EncryptedTextField(blank=True)
+    context = EncryptedTextField(blank=True)
     sensitivity = models.CharField(
         max_length=10, choices=Sensitivity.choices, default=Sensitivity.NO
     )
@@ -182,13 +194,13 @@ class Piece(models.Model):
     files_withheld = models.BooleanField(default=False)
     reported_to_platform = models.BooleanField(default=False)
     reported_to_platform_on = models.DateField(null=True, blank=True)
-    platform_reference = models.CharField(max_length=100, blank=True)
+    platform_reference = EncryptedCharField(max_length=100, blank=True)
     reported_to_pharos = models.BooleanField(default=False)
     reported_to_pharos_on = models.DateField(null=True, blank=True)
-    pharos_reference = models.CharField(max_length=100, blank=True)
+    pharos_reference = EncryptedCharField(max_length=100, blank=True)
     reported_to_3018 = models.BooleanField(default=False)
     reported_to_3018_on = models.DateField(null=True, blank=True)
-    reference_3018 = models.CharField(max_length=100, blank=True)
+    reference_3018 = EncryptedCharField(max_length=100, blank=True)
     still_online = models.CharField(max_length=10, choices=Answer.choices, default=Answer.UNKNOWN)
     removed = models.CharField(max_length=10, choices=Answer.choices, default=Answer.UNKNOWN)
     # Where each recorded value came from: {field name: Source}.
@@ -240,7 +252,7 @@ class EvidenceFile(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     piece = models.ForeignKey(Piece, on_delete=models.CASCADE, related_name="files")
     position = models.PositiveSmallIntegerField()
-    original_name = models.CharField(max_length=255, blank=True)
+    original_name = EncryptedCharField(max_length=255, blank=True)
     storage_name = models.CharField(max_length=100, unique=True)
     sha256 = models.CharField(max_length=64)  # of the plaintext original, taken on arrival
     size = models.PositiveBigIntegerField()
@@ -371,8 +383,8 @@ class Complaint(models.Model):
     dossier = models.OneToOneField(
         Dossier, on_delete=models.CASCADE, primary_key=True, related_name="complaint"
     )
-    data = models.JSONField(default=dict, blank=True)
-    letter_text = models.TextField(blank=True)
+    data = EncryptedJSONField(default=dict, blank=True)
+    letter_text = EncryptedTextField(blank=True)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -386,7 +398,7 @@ class ChronologyNote(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notes")
     date = models.DateField(_("date"))
-    text = models.TextField(_("what happened"))
+    text = EncryptedTextField(_("what happened"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,9 +10,18 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from supportsite.env import envbool, envint, envlist, envsecret, envstr
+from supportsite.env import (
+    envbool,
+    envint,
+    envlist,
+    envsecret,
+    envstr,
+    private_folder,
+    private_sqlite_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("VAR_DIR") or BASE_DIR / "var")
@@ -108,6 +117,9 @@ else:
             },
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Made private before SQLite creates it with the umask's 0644 (see env.py).
+    private_sqlite_file(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sessions -----------------------------------------------------------------
@@ -147,7 +159,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
+            "LOCATION": str(private_folder(VAR_DIR / "cache")),
         }
     }
 
@@ -194,6 +206,11 @@ if envstr("S3_BUCKET"):
             "file_overwrite": False,
         },
     }
+else:
+    private_folder(PRIVATE_STORAGE_ROOT)
+# Files and folders the file storage makes are its owner's only (Django's default: 0644).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Outside production, WhiteNoise serves straight from the source folders (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -240,8 +257,6 @@ X_FRAME_OPTIONS = "DENY"
 
 if PRODUCTION:
     if DEBUG:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured("DEBUG must be off when PRODUCTION is on")
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -311,8 +326,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
 # Behind N reverse proxies that each append to X-Forwarded-For, set TRUSTED_PROXY_COUNT=N so
-# the address counted is the visitor's, not the proxy's (0: REMOTE_ADDR, no proxy).
-TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+# the address counted is the visitor's, not the proxy's (0: REMOTE_ADDR, no proxy). Required
+# in production, 0 included: left at 0 behind a proxy, every visitor has the proxy's address,
+# and a harasser's wrong passwords would lock their target out.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, required=PRODUCTION)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
@@ -322,8 +341,8 @@ AXES_DISABLE_ACCESS_LOG = True
 
 # --- Background tasks (dossier exports) -------------------------------------------------------
 # The database backend needs nothing more than the database; `make run` starts its worker
-# (`manage.py db_worker`). A deployment that outgrows one machine can switch to Redis workers
-# with django-tasks-rq (see README).
+# (`manage.py worker`: db_worker, which also purges ended sessions). A deployment that
+# outgrows one machine can switch to Redis workers with django-tasks-rq (see README).
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"}}
 
 # --- Quick exit ----------------------------------------------------------------------------

@@ -102,8 +102,17 @@ def test_a_file_backdated(dossier, owner_client):
 
 
 def test_an_original_renamed(dossier, owner_client):
-    EvidenceFile.objects.filter(piece__number=3).update(original_name="autre.png")
+    # Without the key, a name can only be moved from another row, where it does not open.
+    other = EvidenceFile.objects.filter(piece__number=1).values_list("original_name", flat=True)
+    EvidenceFile.objects.filter(piece__number=3).update(original_name=other.get())
     assert_reported(dossier, owner_client, "Piece 3, file 1: its original name differs")
+    assert "Piece 3, file 1: its original name no longer opens" in " ".join(problems(dossier))
+
+
+def test_a_piece_text_moved_from_another_piece(dossier, owner_client):
+    other = Piece.objects.filter(number=1).values_list("description", flat=True)
+    Piece.objects.filter(number=2).update(description=other.get())
+    assert_reported(dossier, owner_client, "Piece 2: “description” no longer opens")
 
 
 def test_a_files_size_or_type_changed(dossier, owner_client):

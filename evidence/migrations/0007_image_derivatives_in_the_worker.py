@@ -17,7 +17,7 @@ def existing_images_are_ready(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0005_reseal_custody_logs'),
+        ('evidence', '0006_encrypt_sensitive_text'),
     ]
 
     operations = [

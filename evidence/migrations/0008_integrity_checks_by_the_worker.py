@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0006_image_derivatives_in_the_worker'),
+        ('evidence', '0007_image_derivatives_in_the_worker'),
     ]
 
     operations = [

@@ -183,6 +183,7 @@ def test_back_or_reload_after_sign_up_never_shows_the_codes_again(phone):
     except Error:
         pass  # the browser may refuse outright (a page that was not kept)
     page.wait_for_url("**/dossiers/")  # asked again, it finds the person signed in already
+    page.wait_for_load_state("load")
     assert not any(code in page.content() for code in codes)
 
 

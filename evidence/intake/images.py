@@ -30,6 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
+from evidence.intake.capture import exif_taken_at
+
 register_heif_opener()
 
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "HEIF")
@@ -147,7 +149,7 @@ def inspect_image(data: bytes, *, max_bytes: int, max_pixels: int) -> InspectedI
             format=image.format,
             width=image.width,
             height=image.height,
-            taken_at=_exif_taken_at(image) if _exif_without_decoding(image) else None,
+            taken_at=exif_taken_at(image) if _exif_without_decoding(image) else None,
         )
 
 
@@ -262,28 +264,6 @@ def _refusing_bad_images() -> Iterator[None]:
     # ValueError, struct.error, zlib.error…); for a user each means the file is damaged.
     except Exception as exc:
         raise ImageRejected("damaged", DAMAGED) from exc
-
-
-_EXIF_IFD = 0x8769
-_DATE_TIME_ORIGINAL = 0x9003
-_OFFSET_TIME_ORIGINAL = 0x9011
-_EXIF_DATE = re.compile(r"(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
-_EXIF_OFFSET = re.compile(r"[+-]\d{2}:\d{2}")
-
-
-def _exif_taken_at(image: Image.Image) -> str | None:
-    """The camera's own capture time, if the file states one we can read; never a guess."""
-    try:
-        details = image.getexif().get_ifd(_EXIF_IFD)
-        stamp = _EXIF_DATE.fullmatch(str(details.get(_DATE_TIME_ORIGINAL, "")).strip("\0 "))
-        offset = str(details.get(_OFFSET_TIME_ORIGINAL, "")).strip("\0 ")
-    except Exception:  # malformed EXIF is common and never a reason to refuse the image
-        return None
-    if stamp is None:
-        return None
-    year, month, day, hour, minute, second = stamp.groups()
-    text = f"{year}-{month}-{day}T{hour}:{minute}:{second}"
-    return text + offset if _EXIF_OFFSET.fullmatch(offset) else text
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

@@ -13,6 +13,7 @@ problems, never an exception.
 from __future__ import annotations
 
 from evidence.intake.chats.files import Archive, ArchiveRefused, is_zip
+from evidence.intake.chats.instagram import InstagramImporter
 from evidence.intake.chats.model import (
     PROBLEMS,
     Chat,
@@ -25,7 +26,7 @@ from evidence.intake.chats.model import (
 )
 from evidence.intake.chats.whatsapp import WhatsAppImporter
 
-IMPORTERS: tuple[Importer, ...] = (WhatsAppImporter(),)
+IMPORTERS: tuple[Importer, ...] = (WhatsAppImporter(), InstagramImporter())
 
 __all__ = [
     "IMPORTERS",

@@ -30,6 +30,10 @@ PROBLEMS: dict[str, Promise] = {
         "Some files in the archive were too large to be read and were left out: send them "
         "separately."
     ),
+    "several_conversations": _(
+        "This download holds several conversations. Send the folder of the one conversation "
+        "you want to add, zipped, or its message_1.json file."
+    ),
     "no_chat_in_archive": _(
         "This archive holds no conversation we can read. Export the conversation again."
     ),
@@ -109,9 +113,11 @@ class Chat:
     media: tuple[Media, ...] = ()
     problems: tuple[Problem, ...] = ()
     title: str = ""
-    # Where the times were read: the phone's local time zone (stated, never converted), or
-    # "UTC" when the file gives instants.
+    # The time zone the messages' times are in. With `instants` false (WhatsApp), the file gave
+    # the phone's local times, taken as this zone's; with it true (Instagram), exact instants,
+    # converted to this zone.
     time_zone: str = ""
+    instants: bool = False
     date_order: str = ""  # "day_first", "month_first", or "" when the format says it
     unattributed: tuple[str, ...] = field(default=())  # text before the first message
 

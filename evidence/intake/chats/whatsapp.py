@@ -76,11 +76,15 @@ _DELETED = re.compile(
     re.IGNORECASE,
 )
 _EDITED = re.compile(r"<(?:Ce message a été modifié|This message was edited)>$")
-_ATTACHMENTS = re.compile(
-    r"(?P<android>[^<>/\\\n]{1,200}?\.\w{1,5}) \((?:fichier joint|file attached)\)"
-    r"|<(?:attached|pièce jointe|joint)\s?:\s?(?P<ios>[^<>/\\\n]{1,200})>",
-    re.IGNORECASE,
+# Android: "IMG-20261124-WA0003.jpg (fichier joint)", the file's name alone on its line.
+_ANDROID_ATTACHMENT = re.compile(
+    r"(?P<name>[^<>/\\\n]{1,200}\.\w{1,5}) \((?:fichier joint|file attached)\)", re.IGNORECASE
 )
+# iPhone: "<attached: 00000012-PHOTO-2026-11-24-18-13-02.jpg>".
+_IPHONE_ATTACHMENT = re.compile(
+    r"<(?:attached|pièce jointe|joint)\s?:\s?(?P<name>[^<>/\\\n]{1,200})>", re.IGNORECASE
+)
+_SYSTEM_WINDOW = 500  # WhatsApp's own lines are short: a long text is someone's
 _MARKS = "\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _TITLE = re.compile(
     r"(?:Discussion WhatsApp avec|WhatsApp Chat with|WhatsApp Chat -|Discussion WhatsApp -)"
@@ -311,12 +315,15 @@ def _moment(start: _Start, order: str, zone: ZoneInfo) -> dt.datetime | None:
 
 
 def _attachments(text: str) -> tuple[str, ...]:
-    if "<" not in text and "(" not in text:
-        return ()  # most messages: the pattern below is slow to fail on long lines
-    return tuple(
-        (found.group("android") or found.group("ios")).strip(_MARKS + " ")
-        for found in _ATTACHMENTS.finditer(text)
-    )
+    """Line by line, each pattern anchored: linear however long the message."""
+    names = []
+    for line in text.split("\n"):
+        line = line.strip(_MARKS + " ")
+        if line.endswith(")") and (android := _ANDROID_ATTACHMENT.fullmatch(line)):
+            names.append(android.group("name").strip(_MARKS + " "))
+        elif "<" in line:
+            names += [found.group("name").strip() for found in _IPHONE_ATTACHMENT.finditer(line)]
+    return tuple(names)
 
 
 def _message(start: _Start, rest: str, at: dt.datetime | None) -> Message:
@@ -325,7 +332,7 @@ def _message(start: _Start, rest: str, at: dt.datetime | None) -> Message:
     said = _AUTHOR.match(rest)
     if said and not _SYSTEM.search(said.group("author")):
         author, text = said.group("author").strip(), said.group("text")
-        if text.startswith("\u200e") and _SYSTEM.search(text):
+        if text.startswith("\u200e") and _SYSTEM.search(text[:_SYSTEM_WINDOW]):
             author = None  # iPhone: WhatsApp's own line, under the group's name
     text = text.lstrip(_MARKS)
     first_line = text.split("\n", 1)[0].strip(_MARKS + " ")

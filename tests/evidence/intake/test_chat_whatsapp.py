@@ -392,3 +392,12 @@ def test_a_long_export_parses_in_seconds(messages, limit):
     last = at("2026-01-01 08:00") + dt.timedelta(minutes=5 * (messages - 1))
     assert chat.messages[-1].at == last
     assert processor < limit
+
+
+def test_a_huge_message_full_of_brackets_parses_in_linear_time():
+    hostile = "(" * 1_000_000 + "<" * 1_000_000 + "a.jpg (fichier joint)"
+    export = f"13/11/2026 18:13 - Lucas: \u200e{hostile}\n{hostile}\n".encode()
+    processor = time.process_time()
+    (message,) = read_chat("chat.txt", export).messages
+    assert time.process_time() - processor < 2
+    assert len(message.text) == 2 * len(hostile) + 1 and message.attachments == ()

@@ -4,6 +4,7 @@ and what that text suggests: authors, platform, dates, each with the line it cam
 from __future__ import annotations
 
 import statistics
+import threading
 import unicodedata
 from functools import cache
 from io import BytesIO
@@ -11,8 +12,9 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
+from evidence.intake import ocr
 from evidence.intake.images import ImageRejected
-from evidence.intake.ocr import Transcript, prepare, suggest, transcribe
+from evidence.intake.ocr import OcrUnavailable, Transcript, prepare, suggest, transcribe
 from tests.evidence.intake import corpus
 from tests.evidence.intake.screens import SCREENS, Screen
 
@@ -108,6 +110,23 @@ def test_text_smaller_than_phones_draw_it_is_enlarged_before_reading():
     reference = normalised(screen.reference)
     text = normalised(transcribe(shrunk(screen, 3)).text)
     assert 1 - edit_distance(reference, text) / len(reference) >= 0.9
+
+
+def test_missing_models_are_said_by_name(monkeypatch, tmp_path):
+    monkeypatch.setattr(ocr, "TESSDATA", str(tmp_path))
+    raised: list[BaseException] = []
+
+    def in_a_new_thread() -> None:  # engines are kept per thread: a new one loads the models
+        try:
+            transcribe(corpus.small_png())
+        except BaseException as exc:
+            raised.append(exc)
+
+    thread = threading.Thread(target=in_a_new_thread)
+    thread.start()
+    thread.join()
+    assert len(raised) == 1 and isinstance(raised[0], OcrUnavailable)
+    assert "tesseract-ocr-fra" in str(raised[0])
 
 
 def test_a_blank_screen_has_no_text_and_no_confidence():

@@ -275,7 +275,6 @@ def _finish(export: Export, data: DossierExport, *, pdf: dict, package: dict) ->
         transaction.on_commit(lambda: sealed_files.discard(names))
 
 
-
 # --- Progress, and the file loaders that report it -------------------------------------------
 
 

@@ -156,4 +156,3 @@ def _mark_failed(file_id: uuid.UUID) -> str:
         derivatives=Derivatives.FAILED
     )
     return "failed"
-

@@ -369,6 +369,10 @@ EXPORT_ERRORS = {
     ),
     "storage": _("The export could not be stored. Nothing was kept: please try again later."),
     "interrupted": _("The export stopped before the end. Nothing was kept: start it again."),
+    "stopped": _(
+        "The export was interrupted twice before the end: the server stopped while making it. "
+        "Nothing was kept. Try again; if it stops again, try a little later."
+    ),
     "unknown": _("The export failed. Nothing was kept: please try again."),
 }
 
@@ -405,6 +409,15 @@ class Export(models.Model):
     # Why it failed, as a code (ExportError) translated when shown, and the piece concerned.
     error = models.CharField(max_length=20, blank=True)
     error_piece = models.PositiveIntegerField(null=True, blank=True)
+    # How many times a worker took it up: a run whose worker died is put back in the queue
+    # once (evidence/export/jobs.py). Each run's writes name its attempt, so that a run given
+    # up for dead can no longer change anything.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The last sign of life: the running worker's heartbeat, or the moment it was put back.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The worker running it, "host:pid": a worker starting on the same host knows at once
+    # that one which no longer exists will not finish it.
+    worker = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

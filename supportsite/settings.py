@@ -316,7 +316,7 @@ AXES_DISABLE_ACCESS_LOG = True
 
 # --- Background tasks (dossier exports) -------------------------------------------------------
 # The database backend needs nothing more than the database; `make run` starts its worker
-# (`manage.py db_worker`). A deployment that outgrows one machine can switch to Redis workers
+# (`manage.py tasks_worker`). A deployment that outgrows one machine can switch to Redis workers
 # with django-tasks-rq (see README).
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"}}
 

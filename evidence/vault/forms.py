@@ -35,6 +35,10 @@ ACCEPTED_FILES = (
     "application/pdf,.pdf"
 )
 CHOOSE_AGAIN = _("For your safety nothing was kept: choose the file again.")
+STORAGE_FULL = _(
+    "We could not store your file: our storage is full or failing for the moment. Nothing was "
+    "kept. Everything you typed is still here: choose the file again and send it a little later."
+)
 
 
 # --- Dossiers --------------------------------------------------------------------------------

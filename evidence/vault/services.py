@@ -10,6 +10,7 @@ behind, neither a file without its row nor a row without its file.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -49,6 +50,8 @@ WITHHELD_SENSITIVITIES = (Sensitivity.MINOR, Sensitivity.UNSURE)
 FILE_KINDS = (Kind.IMAGE, Kind.PDF)
 PDF_MIME = "application/pdf"
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Upload:
@@ -56,6 +59,10 @@ class Upload:
 
     name: str
     data: bytes
+
+
+class StorageUnavailable(Exception):
+    """The private storage could not keep a file (full, or failing); nothing was kept."""
 
 
 class FileRefused(Exception):
@@ -186,7 +193,7 @@ def add_piece(
     fields.update(_published(fields.get("published_raw", "")))
     written: list[str] = []
     try:
-        sealed = [_seal(item, written) for item in prepared]
+        sealed = _seal_all(prepared, written)
         with transaction.atomic():
             locked = _locked(dossier)
             if token is not None and (existing := _piece_with_token(locked, token)):
@@ -228,7 +235,7 @@ def add_files(piece: Piece, user, uploads: Sequence[Upload], sensitivity: str) -
     prepared = _prepare_all(piece.kind, uploads)
     written: list[str] = []
     try:
-        sealed = [_seal(item, written) for item in prepared]
+        sealed = _seal_all(prepared, written)
         with transaction.atomic():
             locked_dossier = _locked(piece.dossier)
             locked = Piece.objects.select_for_update().get(pk=piece.pk)
@@ -443,6 +450,13 @@ class _Sealed:
     thumbnail: str = ""
 
 
+def _seal_all(prepared: Sequence[_Prepared], written: list[str]) -> list[_Sealed]:
+    try:
+        return [_seal(item, written) for item in prepared]
+    except OSError as error:  # the caller deletes what was written
+        raise StorageUnavailable(str(error)) from error
+
+
 def _seal(item: _Prepared, written: list[str]) -> _Sealed:
     """Encrypt and store the original and its derivatives, noting each name as it is written."""
 
@@ -502,4 +516,7 @@ def _file_rows(
 
 def _delete_blobs(names: Iterable[str]) -> None:
     for name in names:
-        sealed_files.delete(name)
+        try:
+            sealed_files.delete(name)
+        except OSError:  # a failing storage: say so, and go on with the others
+            logger.exception("could not delete the blob %s", name)

@@ -34,6 +34,7 @@ from evidence.vault import services as vault
 from evidence.vault.custody import Action
 from evidence.vault.forms import (
     CHOOSE_AGAIN,
+    STORAGE_FULL,
     AddFilesForm,
     AddPieceForm,
     DossierForm,
@@ -206,6 +207,8 @@ def piece_add(request: HttpRequest, dossier: Dossier) -> HttpResponse:
                 )
             except vault.FileRefused as refusal:
                 form.add_error("files", f"{refusal.file_name}: {refusal.message} {CHOOSE_AGAIN}")
+            except vault.StorageUnavailable:
+                form.add_error("files", STORAGE_FULL)
             else:
                 return redirect("evidence:piece_detail", piece_id=piece.pk)
     else:
@@ -236,6 +239,8 @@ def piece_add_files(request: HttpRequest, piece: Piece) -> HttpResponse:
             )
         except vault.FileRefused as refusal:
             form.add_error("files", f"{refusal.file_name}: {refusal.message} {CHOOSE_AGAIN}")
+        except vault.StorageUnavailable:
+            form.add_error("files", STORAGE_FULL)
         else:
             return redirect("evidence:piece_detail", piece_id=piece.pk)
     return render(request, "evidence/vault/piece_add_files.html", {"form": form, "piece": piece})

@@ -186,25 +186,6 @@ def test_one_bad_file_among_several_refuses_them_all(owner_client, dossier):
     assert stored_files() == []
 
 
-def test_a_storage_failure_halfway_leaves_no_orphan_file(owner_client, dossier, monkeypatch):
-    from evidence.vault import services as vault
-
-    real_write = sealed_files.write
-    calls = []
-
-    def failing_write(data: bytes) -> str:
-        calls.append(data)
-        if len(calls) == 3:
-            raise OSError("disk full")
-        return real_write(data)
-
-    monkeypatch.setattr(vault.sealed_files, "write", failing_write)
-    with pytest.raises(OSError):
-        upload(owner_client, dossier, ("capture.png", corpus.small_png()))
-    assert stored_files() == []
-    assert rows() == (0, 0, 1)
-
-
 def test_a_database_failure_deletes_the_files_already_written(owner_client, dossier, monkeypatch):
     from evidence.vault import custody
 

@@ -7,6 +7,8 @@ the same way. Sessions end after 30 idle minutes and when the browser closes (se
 
 from __future__ import annotations
 
+import uuid
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -28,14 +31,17 @@ from accounts.forms import (
     DeleteAccountForm,
     ForgotPasswordForm,
     LoginForm,
-    PasswordCheckForm,
+    NewCodesForm,
     SignupForm,
 )
 from accounts.throttling import lockout_response
+from common import submissions
 from evidence.vault import services as vault
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 NEW_CODES = "accounts_new_recovery_codes"
+# The one-time tokens of the forms that create an account or a set of codes (common.submissions).
+SIGNUP_FORM, NEW_CODES_FORM = "signup", "recovery_codes"
 ERASED = "account-erased"  # the tag of the account-deleted summary (a one-time message)
 
 
@@ -57,16 +63,37 @@ def _with_next(url: str, next_url: str) -> str:
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
+    codes_url = _with_next(reverse("accounts:recovery_codes"), next_url)
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and _sent_before(form, SIGNUP_FORM):
+        # The first one made the account: its codes, not yet seen if this is a double click,
+        # are on their page (which asks to log in when this browser is not).
+        return redirect(codes_url)
     if request.user.is_authenticated:
         return redirect(next_url or "evidence:dossier_list")
-    form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        codes = recovery.replace_codes(user)
+        try:
+            with transaction.atomic():
+                user = form.save()
+                submissions.first_time(form.cleaned_data["token"], form=SIGNUP_FORM, user=user)
+                codes = recovery.replace_codes(user)
+        except IntegrityError:  # the same form, sent twice at the same instant
+            if _sent_before(form, SIGNUP_FORM):
+                return redirect(codes_url)
+            raise
         login(request, user, backend=MODEL_BACKEND)
         request.session[NEW_CODES] = codes
-        return redirect(_with_next(reverse("accounts:recovery_codes"), next_url))
+        return redirect(codes_url)
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+def _sent_before(form, name: str) -> bool:
+    """Whether this form's one-time token already did its work."""
+    token = form["token"].value()
+    try:
+        return submissions.was_sent(token and uuid.UUID(str(token)), form=name)
+    except ValueError:  # not a token: the form says so
+        return False
 
 
 @login_required
@@ -145,9 +172,14 @@ def forgot_password(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
     """The account page; its form issues new recovery codes (the password is asked again)."""
-    form = PasswordCheckForm(request.user, request.POST or None)
+    form = NewCodesForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        request.session[NEW_CODES] = recovery.replace_codes(request.user)
+        # One set per form, however often it is sent: a second set would void the codes the
+        # first one showed (the page shows them only once).
+        with transaction.atomic():
+            token = form.cleaned_data["token"]
+            if submissions.first_time(token, form=NEW_CODES_FORM, user=request.user):
+                request.session[NEW_CODES] = recovery.replace_codes(request.user)
         return redirect("accounts:recovery_codes")
     return render(
         request,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common import submissions
 from evidence.access import dossier_for_user, note_for_user, owned
 from evidence.complaint import services as complaint
 from evidence.complaint.data import to_plain
@@ -27,6 +29,7 @@ from evidence.complaint.forms import (
     HarmForm,
     IdentityForm,
     LetterForm,
+    NewNoteForm,
     NoteForm,
     SectionForm,
     SuspectsForm,
@@ -288,13 +291,15 @@ def tribunal(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notes(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     if request.method == "POST":
-        form = NoteForm(request.POST)
+        form = NewNoteForm(request.POST)
         if form.is_valid():
-            ChronologyNote.objects.create(dossier=dossier, **form.cleaned_data)
-            _saved(request)
+            if _add_note(request, dossier, form.cleaned_data):
+                _saved(request)
+            else:
+                messages.info(request, NOTE_ALREADY_ADDED)
             return redirect("evidence:complaint_notes", dossier_id=dossier.pk)
     else:
-        form = NoteForm()
+        form = NewNoteForm()
     return render(
         request,
         "evidence/complaint/notes.html",
@@ -305,6 +310,25 @@ def notes(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             "title": _TITLES["complaint_notes"],
         },
     )
+
+
+NOTE_FORM = "chronology_note"  # its one-time tokens (common.submissions)
+NOTE_ALREADY_ADDED = _("This entry was already in the chronology: it was not added twice.")
+
+
+def _add_note(request: HttpRequest, dossier: Dossier, cleaned: dict) -> bool:
+    """Add the entry; False when this form was already sent (its token), or when the same
+    entry was added a moment ago (the form sent again after Back: common/submissions.py)."""
+    date, text = cleaned["date"], cleaned["text"]
+    with transaction.atomic():
+        Dossier.objects.select_for_update().get(pk=dossier.pk)  # one entry at a time
+        if not submissions.first_time(cleaned["token"], form=NOTE_FORM, user=request.user):
+            return False
+        twins = dossier.notes.filter(date=date, created_at__gte=submissions.recent())
+        if any(note.text == text for note in twins):  # compared here: the text may be sealed
+            return False
+        ChronologyNote.objects.create(dossier=dossier, date=date, text=text)
+    return True
 
 
 @login_required

@@ -15,7 +15,14 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import BIG, DateInput, DateTimeInput, ErrorSummaryMixin, label_style
+from common.forms import (
+    BIG,
+    DateInput,
+    DateTimeInput,
+    ErrorSummaryMixin,
+    OneTimeTokenMixin,
+    label_style,
+)
 from evidence.intake import images
 from evidence.models import (
     PLATFORM_CHOICES,
@@ -305,20 +312,14 @@ class SensitiveContentMixin(forms.Form):
         return files_are_withheld(self.cleaned_data.get("sensitivity", ""))
 
 
-class AddPieceForm(SensitiveContentMixin, PieceDetailsForm):
+class AddPieceForm(OneTimeTokenMixin, SensitiveContentMixin, PieceDetailsForm):
     kind = forms.ChoiceField(
         label=_("What are you adding?"),
         choices=Kind.choices,
         widget=label_style(forms.RadioSelect(), BIG),  # the form's first question
     )
-    token = forms.UUIDField(widget=forms.HiddenInput)
 
     field_order = ["kind", "files", "sensitivity", "intimate_consent"]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound and not self.initial.get("token"):
-            self.initial["token"] = uuid.uuid4()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -344,7 +345,7 @@ class AddPieceForm(SensitiveContentMixin, PieceDetailsForm):
         return cleaned
 
 
-class AddFilesForm(ErrorSummaryMixin, SensitiveContentMixin):
+class AddFilesForm(ErrorSummaryMixin, OneTimeTokenMixin, SensitiveContentMixin):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not cleaned.get("files") and "files" not in self.errors:

@@ -43,6 +43,10 @@ from evidence.vault.forms import (
 from guidance.content import localise, resources
 
 SAFETY_RESOURCES = ("3018", "pharos", "point_de_contact")
+# Said when a form was sent again (its token, or Back then send): nothing was made twice.
+ALREADY_CREATED = _("This dossier was already created: here it is. It was not created twice.")
+ALREADY_ADDED = _("This piece was already in your dossier: here it is. It was not added twice.")
+FILES_ALREADY_ADDED = _("These files were already in this piece: they were not added twice.")
 _EXTENSIONS = {
     "image/png": "png",
     "image/jpeg": "jpg",
@@ -88,9 +92,12 @@ def _dossier_form(request: HttpRequest, facts: dict) -> HttpResponse:
         form = DossierForm(request.POST)
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in DossierForm.Meta.fields}
+            sent_at = timezone.now()
             dossier = vault.create_dossier(
                 request.user, {**fields, "facts": facts}, token=form.cleaned_data["token"]
             )
+            if dossier.created_at < sent_at:
+                messages.info(request, ALREADY_CREATED)
             return redirect("evidence:dossier_detail", dossier_id=dossier.pk)
     else:
         form = DossierForm(initial=plan_facts.dossier_initial(facts, timezone.localdate()))
@@ -201,6 +208,7 @@ def piece_add(request: HttpRequest, dossier: Dossier) -> HttpResponse:
                 "sensitivity": form.cleaned_data["sensitivity"],
                 "intimate_consent": form.cleaned_data["intimate_consent"],
             }
+            sent_at = timezone.now()
             try:
                 piece = vault.add_piece(
                     dossier, request.user, fields, uploads, token=form.cleaned_data["token"]
@@ -210,6 +218,8 @@ def piece_add(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             except vault.StorageUnavailable:
                 form.add_error("files", STORAGE_FULL)
             else:
+                if piece.received_at < sent_at:
+                    messages.info(request, ALREADY_ADDED)
                 return redirect("evidence:piece_detail", piece_id=piece.pk)
     else:
         form = AddPieceForm(
@@ -231,17 +241,20 @@ def piece_add_files(request: HttpRequest, piece: Piece) -> HttpResponse:
         if form.files_withheld:  # never read, never stored: the page says why
             return redirect(f"{_piece_url(piece)}?withheld={form.cleaned_data['sensitivity']}")
         try:
-            vault.add_files(
+            added = vault.add_files(
                 piece,
                 request.user,
                 _read(form.cleaned_data["files"]),
                 form.cleaned_data["sensitivity"],
+                token=form.cleaned_data["token"],
             )
         except vault.FileRefused as refusal:
             form.add_error("files", f"{refusal.file_name}: {refusal.message} {CHOOSE_AGAIN}")
         except vault.StorageUnavailable:
             form.add_error("files", STORAGE_FULL)
         else:
+            if not added:
+                messages.info(request, FILES_ALREADY_ADDED)
             return redirect("evidence:piece_detail", piece_id=piece.pk)
     return render(request, "evidence/vault/piece_add_files.html", {"form": form, "piece": piece})
 

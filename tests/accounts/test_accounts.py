@@ -3,6 +3,7 @@ own page, idle timeout, and logging out (the quick exit too)."""
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,8 +22,19 @@ NEW_PASSWORD = "une autre phrase secrète 7"
 
 
 def sign_up(client, pseudonym="lina_13", **extra):
-    data = {"username": pseudonym, "password1": PASSWORD, "password2": PASSWORD, **extra}
+    data = {
+        "token": str(uuid.uuid4()),
+        "username": pseudonym,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        **extra,
+    }
     return client.post(reverse("accounts:signup"), data)
+
+
+def new_codes(client, password=PASSWORD, **extra):
+    data = {"token": str(uuid.uuid4()), "password": password, **extra}
+    return client.post(reverse("accounts:account"), data)
 
 
 def codes_shown(client) -> list[str]:
@@ -83,10 +95,7 @@ def test_a_pseudonym_differing_only_in_case_is_taken(client, owner):
 
 
 def test_a_weak_password_is_refused_in_french(client):
-    response = client.post(
-        reverse("accounts:signup"),
-        {"username": "lina", "password1": "12345678", "password2": "12345678"},
-    )
+    response = sign_up(client, pseudonym="lina", password1="12345678", password2="12345678")
     assert "Ce mot de passe est entièrement numérique" in response.text
 
 
@@ -159,7 +168,7 @@ def test_a_refused_new_password_does_not_spend_the_code(client, signed_up_codes)
 
 def test_new_codes_replace_the_old_ones(owner, owner_client):
     old = recovery.replace_codes(owner)
-    response = owner_client.post(reverse("accounts:account"), {"password": PASSWORD})
+    response = new_codes(owner_client)
     new = codes_shown(owner_client)
     assert response.status_code == 302 and len(new) == 10
     assert reset(Client(), old[0], pseudonym=owner.username).status_code == 200
@@ -167,7 +176,7 @@ def test_new_codes_replace_the_old_ones(owner, owner_client):
 
 
 def test_new_codes_need_the_password(owner, owner_client):
-    response = owner_client.post(reverse("accounts:account"), {"password": "pas le bon"})
+    response = new_codes(owner_client, password="pas le bon")
     assert "Ce n’est pas votre mot de passe" in response.text
 
 
@@ -311,3 +320,34 @@ def test_notices_wait_on_the_server_never_in_a_cookie(owner_client):
     response = delete_account(owner_client)
     assert "messages" not in response.cookies
     assert set(owner_client.cookies) <= {"sessionid", "csrftoken"}
+
+
+# Forms sent twice
+
+
+def test_the_sign_up_form_sent_twice_makes_one_account_and_shows_its_codes(client):
+    token = str(uuid.uuid4())
+    first = sign_up(client, token=token)
+    second = sign_up(client, token=token)
+    assert get_user_model().objects.count() == 1
+    assert first["Location"] == second["Location"]
+    assert len(codes_shown(client)) == 10  # the codes of the account, still to be saved
+
+
+def test_the_sign_up_form_sent_again_without_its_session_leads_to_logging_in_not_an_error():
+    token = str(uuid.uuid4())
+    sign_up(Client(), token=token)
+    client = Client()
+    response = sign_up(client, token=token)
+    assert get_user_model().objects.count() == 1
+    assert response["Location"] == reverse("accounts:recovery_codes")
+    assert client.get(response["Location"])["Location"].startswith(reverse("accounts:login"))
+
+
+def test_new_codes_asked_twice_make_one_set_and_the_codes_shown_work(owner, owner_client):
+    token = str(uuid.uuid4())
+    new_codes(owner_client, token=token)
+    new_codes(owner_client, token=token)
+    shown = codes_shown(owner_client)
+    assert len(shown) == 10 and RecoveryCode.objects.filter(user=owner).count() == 10
+    assert reset(Client(), shown[0], pseudonym=owner.username).status_code == 302

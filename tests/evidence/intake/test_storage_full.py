@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import uuid
 
 import pytest
 from django.core.files.storage import FileSystemStorage
@@ -119,11 +120,12 @@ def test_a_full_disk_while_adding_files_to_a_piece_says_so_and_keeps_nothing(
             "OPTIONS": {"location": tmp_path / "private", "base_url": None},
         },
     }
-    FillingStorage.room, FillingStorage.full = len(corpus.small_png()) + 500, False
-    file = SimpleUploadedFile("suite.png", corpus.small_png(), content_type="image/png")
+    more = corpus.cmyk_jpeg()
+    FillingStorage.room, FillingStorage.full = len(more) + 500, False
+    file = SimpleUploadedFile("suite.jpg", more, content_type="image/jpeg")
     response = owner_client.post(
         reverse("evidence:piece_add_files", args=[piece.pk]),
-        {"sensitivity": "no", "files": [file]},
+        {"token": str(uuid.uuid4()), "sensitivity": "no", "files": [file]},
     )
     assert FillingStorage.full
     assert response.status_code == 200

@@ -214,7 +214,7 @@ def test_the_same_form_sent_twice_makes_one_piece(owner_client, dossier):
 
 def test_a_new_form_makes_a_new_piece(owner_client, dossier):
     upload(owner_client, dossier, ("a.png", corpus.small_png()))
-    upload(owner_client, dossier, ("a.png", corpus.small_png()))
+    upload(owner_client, dossier, ("b.png", corpus.grey_16_bit_png()))
     assert list(Piece.objects.values_list("number", flat=True)) == [1, 2]
 
 

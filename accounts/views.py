@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -35,7 +36,7 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.throttling import lockout_response
-from common import submissions
+from common import drafts, submissions
 from evidence.vault import services as vault
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -117,6 +118,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         login(request, form.get_user())
+        drafts.claim(request)  # what a form held when the last session ended
         return redirect(next_url or "evidence:dossier_list")
     return render(
         request,
@@ -130,7 +132,21 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """The timeout warning's "Stay logged in": like any request, it starts the session's idle
+    time again (SESSION_SAVE_EVERY_REQUEST); it does nothing else. With htmx the page stays
+    as it is (204; 401 once the session has ended); without, back to the page."""
+    if request.htmx:
+        return HttpResponse(status=204 if request.user.is_authenticated else 401)
+    next_url = _next_url(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url or reverse("evidence:dossier_list"))
+    return redirect(next_url or "evidence:dossier_list")
+
+
+@require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    drafts.discard_all(request)
     logout(request)
     return redirect("home")
 
@@ -154,6 +170,7 @@ def forgot_password(request: HttpRequest) -> HttpResponse:
         else:
             if user is not None:
                 login(request, user, backend=MODEL_BACKEND)
+                drafts.claim(request)
                 messages.success(
                     request,
                     _("Your password was changed, and the code you used no longer works."),

@@ -441,3 +441,28 @@ class Export(models.Model):
 
     def blob_names(self) -> list[str]:
         return [name for name in (self.pdf_name, self.package_name) if name]
+
+
+class Draft(models.Model):
+    """What a form of the vault held when it was sent after the session had ended, kept sealed
+    for a short while for the account it belongs to (common/drafts.py). Never a file."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The account it is for: the owner of the dossier the form is about, known at once; for a
+    # form about no dossier yet (a new one), the first account to log in from that browser.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    # Erased with its dossier.
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, related_name="+")
+    path = models.CharField(max_length=300)  # the page of the form
+    # The fields as sent, encrypted with the evidence keyring (the draft's id as associated data).
+    sealed = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.path} until {self.expires_at:%H:%M}"

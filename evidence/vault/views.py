@@ -23,7 +23,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from common import languages
+from common import drafts, languages
 from common.forms import ConfirmForm
 from evidence.access import dossier_for_user, file_for_user, owned, piece_for_user
 from evidence.intake.uploads import bounded_uploads
@@ -71,12 +71,14 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@drafts.keeps_drafts
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_create(request: HttpRequest) -> HttpResponse:
     return _dossier_form(request, facts={})
 
 
+@drafts.keeps_drafts
 @login_required
 @require_http_methods(["GET", "POST"])
 def start_from_plan(request: HttpRequest) -> HttpResponse:
@@ -88,9 +90,10 @@ def start_from_plan(request: HttpRequest) -> HttpResponse:
 
 
 def _dossier_form(request: HttpRequest, facts: dict) -> HttpResponse:
-    if request.method == "POST" and "title" in request.POST:
-        form = DossierForm(request.POST)
-        if form.is_valid():
+    data = drafts.form_data(request)
+    if data is not None and "title" in data:
+        form = DossierForm(data)
+        if request.method == "POST" and form.is_valid():
             fields = {name: form.cleaned_data[name] for name in DossierForm.Meta.fields}
             sent_at = timezone.now()
             dossier = vault.create_dossier(
@@ -129,11 +132,12 @@ def dossier_detail(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     )
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
 def dossier_edit(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    form = DossierForm(request.POST or None, instance=dossier)
+    form = DossierForm(drafts.form_data(request), instance=dossier)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in DossierForm.Meta.fields}
         vault.edit_dossier(dossier, request.user, fields)
@@ -191,14 +195,16 @@ def custody_log(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 # --- Pieces ------------------------------------------------------------------------------------
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
 @bounded_uploads
 def piece_add(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    if request.method == "POST":
-        form = AddPieceForm(request.POST, request.FILES)
-        if form.is_valid():
+    data = drafts.form_data(request)
+    if data is not None:
+        form = AddPieceForm(data, request.FILES)
+        if request.method == "POST" and form.is_valid():
             # The answer about sexual content is read before any file: a withheld file is
             # never read, and Django drops it from memory at the end of the request.
             uploads = [] if form.files_withheld else _read(form.cleaned_data["files"])
@@ -287,11 +293,12 @@ def piece_detail(request: HttpRequest, piece: Piece) -> HttpResponse:
     )
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("piece", piece_for_user)
 @require_http_methods(["GET", "POST"])
 def piece_edit(request: HttpRequest, piece: Piece) -> HttpResponse:
-    form = PieceDetailsForm(request.POST or None, instance=piece)
+    form = PieceDetailsForm(drafts.form_data(request), instance=piece)
     if request.method == "POST" and form.is_valid():
         vault.edit_piece(piece, request.user, form.details())
         return redirect("evidence:piece_detail", piece_id=piece.pk)

@@ -8,8 +8,8 @@ every task ready, then returns here, where
   connection lost or a lock refused) is waited out with a growing pause and the pass tried
   again, instead of ending the process as `db_worker` does;
 - every TIDY_EVERY, exports whose worker fell silent are put back in the queue or failed, the
-  plain image folders of dead workers are removed, and one-time tokens past their day are
-  purged. At start-up too, when the exports of a worker of this host that was killed are put
+  plain image folders of dead workers are removed, and expired drafts and one-time tokens
+  are purged. At start-up too, when the exports of a worker of this host that was killed are put
   back at once, without waiting for their heartbeat to age.
 
 SIGINT or SIGTERM stops it once the task under way is finished (a second one at once), as
@@ -28,7 +28,7 @@ from django.db import DatabaseError, InterfaceError, connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
-from common import submissions
+from common import drafts, submissions
 from evidence.export import jobs as exports
 from evidence.export import tasks
 
@@ -97,3 +97,4 @@ def tidy() -> None:
     tasks.revive_dead_exports()
     exports.remove_abandoned_workspaces()
     submissions.purge()
+    drafts.purge()

@@ -6,7 +6,9 @@ every task ready, then returns here, where
 
 - a database error (SQLite's "database is locked" past its busy timeout, a PostgreSQL
   connection lost or a lock refused) is waited out with a growing pause and the pass tried
-  again, instead of ending the process as `db_worker` does;
+  again. `db_worker` ends there: it only forgives a locked database while claiming a task,
+  not when opening the exclusive transaction around the claim, nor when recording a task's
+  result (three quick tries, then the error leaves `Worker.run`);
 - every TIDY_EVERY, exports whose worker fell silent are put back in the queue or failed, the
   plain image folders of dead workers are removed, and expired drafts and one-time tokens
   are purged. At start-up too, when the exports of a worker of this host that was killed are put
@@ -20,13 +22,17 @@ from __future__ import annotations
 
 import logging
 import time
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, InterfaceError, connections
 from django.utils.crypto import get_random_string
-from django_tasks_db.management.commands.db_worker import Worker, valid_interval
+from django_tasks_db.management.commands.db_worker import (
+    Worker,
+    valid_backend_name,
+    valid_interval,
+)
 
 from common import drafts, submissions
 from evidence.export import jobs as exports
@@ -57,6 +63,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, interval: float, batch: bool, **options: Any) -> None:
+        try:
+            valid_backend_name("default")
+        except ArgumentTypeError as error:  # TASKS_BACKEND is another queue: its own workers
+            raise CommandError(f"{error}: run that queue's own workers instead") from error
         worker = Worker(
             queue_names=["*"],
             excluded_queue_names=[],

@@ -297,3 +297,21 @@ def test_logging_out_on_purpose_deletes_the_drafts_of_the_browser(owner_client, 
     log_in(owner_client, url)
     owner_client.post(reverse("accounts:logout"))
     assert not Draft.objects.exists()
+
+
+def test_a_form_sent_too_late_is_kept_only_with_its_csrf_token(owner, dossier):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(owner)
+    page = browser.get(add_url(dossier)).text
+    csrf = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    session_ends(browser)
+    data = {
+        **form_data(description=LONG),
+        "files": [SimpleUploadedFile("c.png", corpus.small_png())],
+    }
+    assert browser.post(add_url(dossier), data).status_code == 403
+    assert not Draft.objects.exists()
+    data["files"] = [SimpleUploadedFile("c.png", corpus.small_png())]
+    response = browser.post(add_url(dossier), {**data, "csrfmiddlewaretoken": csrf})
+    assert response["Location"] == login_url(add_url(dossier))
+    assert Draft.objects.count() == 1

@@ -60,11 +60,16 @@ compile-messages: $(DEPS_STAMP) system-libs
 migrate: $(DEPS_STAMP)
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
 
-# The task worker (dossier exports, and the purge of ended sessions) runs beside the web
-# server and stops with it.
+# The task worker (dossier exports, image derivatives, integrity checks, and the tidying of ended
+# sessions, drafts and abandoned exports) runs beside the web server and stops with it; a loop
+# starts it again whenever it exits (killed, crashed), so that no task waits for nobody.
 run: $(DEPS_STAMP) system-libs compile-messages migrate
-	$(BIN)/python manage.py worker --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	( trap 'kill $$worker 2>/dev/null; exit 0' INT TERM; \
+	  while :; do \
+	    $(BIN)/python manage.py worker --interval 1 & worker=$$!; wait $$worker; \
+	    echo "The task worker stopped (exit $$?): starting it again." >&2; sleep 1; \
+	  done ) & supervisor=$$!; \
+	trap 'kill $$supervisor 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Style, formatting and the types of the domain (the files listed in pyproject's [tool.mypy]).

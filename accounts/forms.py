@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import ErrorSummaryMixin
+from common.forms import ErrorSummaryMixin, OneTimeTokenMixin
 
 PASSWORD_HINT = _(
     "At least 8 characters. Not only digits, not a common password, not close to your pseudonym."
@@ -24,7 +24,7 @@ def _text(**attrs: str) -> forms.TextInput:
 PSEUDONYM_ATTRS = {"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}
 
 
-class SignupForm(ErrorSummaryMixin, UserCreationForm):
+class SignupForm(ErrorSummaryMixin, OneTimeTokenMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")

@@ -7,13 +7,17 @@ the same way. Sessions end after 30 idle minutes and when the browser closes (se
 
 from __future__ import annotations
 
+import uuid
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -32,9 +36,12 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.throttling import lockout_response
+from common import drafts, submissions
 from evidence.vault import services as vault
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The one-time token of the sign-up form (common.submissions): sent twice, one account.
+SIGNUP_FORM = "signup"
 ERASED = "account-erased"  # the tag of the account-deleted summary (a one-time message)
 
 
@@ -56,12 +63,24 @@ def _with_next(url: str, next_url: str) -> str:
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
+    codes_url = _with_next(reverse("accounts:recovery_codes"), next_url)
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and _sent_before(form, SIGNUP_FORM):
+        # The first one made the account: its codes, not yet seen if this is a double click,
+        # are on their page (which asks to log in when this browser is not).
+        return redirect(codes_url)
     if request.user.is_authenticated:
         return redirect(next_url or "evidence:dossier_list")
-    form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        codes = recovery.replace_codes(user)
+        try:
+            with transaction.atomic():
+                user = form.save()
+                submissions.first_time(form.cleaned_data["token"], form=SIGNUP_FORM, user=user)
+                codes = recovery.replace_codes(user)
+        except IntegrityError:  # the same form, sent twice at the same instant
+            if _sent_before(form, SIGNUP_FORM):
+                return redirect(codes_url)
+            raise
         login(request, user, backend=MODEL_BACKEND)
         return _show_new_codes(request, codes, next_url or reverse("evidence:dossier_list"))
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
@@ -72,6 +91,15 @@ def _show_new_codes(request: HttpRequest, codes: list[str] | None, then: str) ->
     in the session: only their hashes are stored), they can never be shown again. A reload
     sends the form again, which then refuses (signed in already, or codes already replaced)."""
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "then": then})
+
+
+def _sent_before(form, name: str) -> bool:
+    """Whether this form's one-time token already did its work."""
+    token = form["token"].value()
+    try:
+        return submissions.was_sent(token and uuid.UUID(str(token)), form=name)
+    except ValueError:  # not a token: the form says so
+        return False
 
 
 @login_required
@@ -90,6 +118,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         login(request, form.get_user())
+        drafts.claim(request)  # what a form held when the last session ended
         return redirect(next_url or "evidence:dossier_list")
     return render(
         request,
@@ -103,7 +132,21 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """The timeout warning's "Stay logged in": like any request, it starts the session's idle
+    time again (SESSION_SAVE_EVERY_REQUEST); it does nothing else. With htmx the page stays
+    as it is (204; 401 once the session has ended); without, back to the page."""
+    if request.htmx:
+        return HttpResponse(status=204 if request.user.is_authenticated else 401)
+    next_url = _next_url(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url or reverse("evidence:dossier_list"))
+    return redirect(next_url or "evidence:dossier_list")
+
+
+@require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    drafts.discard_all(request)
     logout(request)
     return redirect("home")
 
@@ -127,6 +170,7 @@ def forgot_password(request: HttpRequest) -> HttpResponse:
         else:
             if user is not None:
                 login(request, user, backend=MODEL_BACKEND)
+                drafts.claim(request)
                 messages.success(
                     request,
                     _("Your password was changed, and the code you used no longer works."),

@@ -10,6 +10,7 @@ label is the page's <h1>, as on the questionnaire's one-question pages).
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 BIG = "big"
 PAGE_HEADING = "heading"
+INCOMPLETE = _("This form is incomplete. Reload the page, then try again.")
 
 
 class FormRenderer(renderers.DjangoTemplates):
@@ -66,8 +68,26 @@ class ErrorSummaryMixin:
             if bound.use_fieldset:  # radios, checkboxes: the first one
                 anchor = f"{anchor}_0"
             for message in errors:
-                lines.append((anchor, bound.label, message))
+                if bound.is_hidden:  # nothing to link to: an error about the whole form
+                    lines.append(("form-errors", "", message))
+                else:
+                    lines.append((anchor, bound.label, message))
         return lines
+
+
+class OneTimeTokenMixin(forms.Form):
+    """A hidden one-time token, new on each page: the form sent twice does its work once
+    (common/submissions.py)."""
+
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={"required": INCOMPLETE, "invalid": INCOMPLETE},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("token"):
+            self.initial["token"] = uuid.uuid4()
 
 
 class ChoiceHintsMixin:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
@@ -101,24 +100,3 @@ def purge_or_log() -> None:
         logger.info("session purge: %d rows deleted", purge())
     except DatabaseError:
         logger.exception("the scheduled purge of sessions failed; tried again later")
-
-
-class PurgeEvery(threading.Thread):
-    """Runs `purge()` every `seconds` beside the task worker, until stopped or the process
-    ends."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(name="session-purge", daemon=True)
-        self.seconds = seconds
-        self._stopping = threading.Event()
-
-    def run(self) -> None:
-        while not self._stopping.wait(self.seconds):
-            try:
-                purge_or_log()
-            finally:
-                connection.close()  # this thread's own connection: not kept between turns
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self.join()

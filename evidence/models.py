@@ -433,6 +433,10 @@ EXPORT_ERRORS = {
     ),
     "storage": _("The export could not be stored. Nothing was kept: please try again later."),
     "interrupted": _("The export stopped before the end. Nothing was kept: start it again."),
+    "stopped": _(
+        "The export was interrupted twice before the end: the server stopped while making it. "
+        "Nothing was kept. Try again; if it stops again, try a little later."
+    ),
     "unknown": _("The export failed. Nothing was kept: please try again."),
 }
 
@@ -469,6 +473,15 @@ class Export(models.Model):
     # Why it failed, as a code (ExportError) translated when shown, and the piece concerned.
     error = models.CharField(max_length=20, blank=True)
     error_piece = models.PositiveIntegerField(null=True, blank=True)
+    # How many times a worker took it up: a run whose worker died is put back in the queue
+    # once (evidence/export/jobs.py). Each run's writes name its attempt, so that a run given
+    # up for dead can no longer change anything.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The last sign of life: the running worker's heartbeat, or the moment it was put back.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The worker running it, "host:pid": a worker starting on the same host knows at once
+    # that one which no longer exists will not finish it.
+    worker = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -492,3 +505,28 @@ class Export(models.Model):
 
     def blob_names(self) -> list[str]:
         return [name for name in (self.pdf_name, self.package_name) if name]
+
+
+class Draft(models.Model):
+    """What a form of the vault held when it was sent after the session had ended, kept sealed
+    for a short while for the account it belongs to (common/drafts.py). Never a file."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The account it is for: the owner of the dossier the form is about, known at once; for a
+    # form about no dossier yet (a new one), the first account to log in from that browser.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    # Erased with its dossier.
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, related_name="+")
+    path = models.CharField(max_length=300)  # the page of the form
+    # The fields as sent, encrypted with the evidence keyring (the draft's id as associated data).
+    sealed = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.path} until {self.expires_at:%H:%M}"

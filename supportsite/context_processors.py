@@ -1,4 +1,5 @@
-"""What every page's shell needs: the emergency contacts and the other language's URL."""
+"""What every page's shell needs: the emergency contacts, the other language's URL, and how
+long a session lasts without activity."""
 
 from django.conf import settings
 from django.urls import translate_url
@@ -18,4 +19,6 @@ def shell(request):
     return {
         "emergency_contacts": footer_contacts(lang),
         "other_languages": other_languages,
+        # For the warning before a signed-in session ends (templates/account_layout.html).
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
     }

@@ -341,8 +341,9 @@ AXES_DISABLE_ACCESS_LOG = True
 
 # --- Background tasks (dossier exports) -------------------------------------------------------
 # The database backend needs nothing more than the database; `make run` starts its worker
-# (`manage.py worker`: db_worker, which also purges ended sessions). A deployment that
-# outgrows one machine can switch to Redis workers with django-tasks-rq (see README).
+# (`manage.py worker`: it also purges ended sessions and tidies up after dead workers). A
+# deployment that outgrows one machine can switch to Redis workers with django-tasks-rq (see
+# README).
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"}}
 
 # --- Quick exit ----------------------------------------------------------------------------

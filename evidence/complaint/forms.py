@@ -22,7 +22,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DateInput, ErrorSummaryMixin
+from common.forms import INCOMPLETE, DateInput, ErrorSummaryMixin, OneTimeTokenMixin
 from evidence.complaint.services import MAX_REPRESENTATIVES, TRIBUNAL_BASES
 from evidence.models import ChronologyNote
 
@@ -30,7 +30,6 @@ MAX_BLOCKS = 20
 SHORT = 200
 LONG = 5000
 LETTER_MAX = 50_000
-INCOMPLETE = _("This form is incomplete. Reload the page, then try again.")
 OUT_OF_DATE = _(
     "This part of the complaint was saved from another page or device since you opened this "
     "one. What you typed is still below: check it, then save again."
@@ -629,6 +628,10 @@ class NoteForm(ErrorSummaryMixin, forms.ModelForm):
         if date < EARLIEST_BIRTH:
             raise forms.ValidationError(_("Check the year of this date."))
         return date
+
+
+class NewNoteForm(OneTimeTokenMixin, NoteForm):
+    """A new entry of the chronology, added once however often the form is sent."""
 
 
 class ExportForm(ErrorSummaryMixin, forms.Form):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common import drafts, submissions
 from evidence.access import dossier_for_user, note_for_user, owned
 from evidence.complaint import services as complaint
 from evidence.complaint.data import to_plain
@@ -27,6 +29,7 @@ from evidence.complaint.forms import (
     HarmForm,
     IdentityForm,
     LetterForm,
+    NewNoteForm,
     NoteForm,
     SectionForm,
     SuspectsForm,
@@ -137,9 +140,8 @@ def _section(
     """A section's page: its form opened on the stored complaint, saved on POST. "Add another"
     (`more`) saves and comes back to the same section, which then shows one more empty block."""
     row = complaint.stored(dossier)
-    data = request.POST if request.method == "POST" else None
-    form = make_form(data, saved=row.data, version=row.version)
-    if form.is_bound and form.is_valid():
+    form = make_form(drafts.form_data(request), saved=row.data, version=row.version)
+    if request.method == "POST" and form.is_valid():
         try:
             complaint.save_section(dossier, form.values(), version=form.cleaned_data["version"])
         except complaint.OutOfDate:
@@ -173,6 +175,7 @@ def _out_of_date(form: VersionedForm, row) -> None:
     form.add_error(None, OUT_OF_DATE)
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
@@ -202,6 +205,7 @@ def identity(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     )
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
@@ -232,6 +236,7 @@ def suspects(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     )
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
@@ -250,6 +255,7 @@ def witnesses(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     )
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
@@ -266,6 +272,7 @@ def harm(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     )
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
@@ -286,18 +293,22 @@ def tribunal(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 # --- The chronology notes -------------------------------------------------------------------------
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
 def notes(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    if request.method == "POST":
-        form = NoteForm(request.POST)
-        if form.is_valid():
-            ChronologyNote.objects.create(dossier=dossier, **form.cleaned_data)
-            _saved(request)
+    data = drafts.form_data(request)
+    if data is not None:
+        form = NewNoteForm(data)
+        if request.method == "POST" and form.is_valid():
+            if _add_note(request, dossier, form.cleaned_data):
+                _saved(request)
+            else:
+                messages.info(request, NOTE_ALREADY_ADDED)
             return redirect("evidence:complaint_notes", dossier_id=dossier.pk)
     else:
-        form = NoteForm()
+        form = NewNoteForm()
     return render(
         request,
         "evidence/complaint/notes.html",
@@ -310,6 +321,26 @@ def notes(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     )
 
 
+NOTE_FORM = "chronology_note"  # its one-time tokens (common.submissions)
+NOTE_ALREADY_ADDED = _("This entry was already in the chronology: it was not added twice.")
+
+
+def _add_note(request: HttpRequest, dossier: Dossier, cleaned: dict) -> bool:
+    """Add the entry; False when this form was already sent (its token), or when the same
+    entry was added a moment ago (the form sent again after Back: common/submissions.py)."""
+    date, text = cleaned["date"], cleaned["text"]
+    with transaction.atomic():
+        Dossier.objects.select_for_update().get(pk=dossier.pk)  # one entry at a time
+        if not submissions.first_time(cleaned["token"], form=NOTE_FORM, user=request.user):
+            return False
+        twins = dossier.notes.filter(date=date, created_at__gte=submissions.recent())
+        if any(note.text == text for note in twins):  # compared here: the text may be sealed
+            return False
+        ChronologyNote.objects.create(dossier=dossier, date=date, text=text)
+    return True
+
+
+@drafts.keeps_drafts
 @login_required
 @owned("note", note_for_user)
 @require_http_methods(["GET", "POST"])
@@ -318,14 +349,11 @@ def note_edit(request: HttpRequest, note: ChronologyNote) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "delete":
         note.delete()
         return redirect("evidence:complaint_notes", dossier_id=dossier.pk)
-    if request.method == "POST":
-        form = NoteForm(request.POST, instance=note)
-        if form.is_valid():
-            form.save()
-            _saved(request)
-            return redirect("evidence:complaint_notes", dossier_id=dossier.pk)
-    else:
-        form = NoteForm(instance=note)
+    form = NoteForm(drafts.form_data(request), instance=note)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        _saved(request)
+        return redirect("evidence:complaint_notes", dossier_id=dossier.pk)
     return render(
         request,
         "evidence/complaint/note_edit.html",
@@ -336,6 +364,7 @@ def note_edit(request: HttpRequest, note: ChronologyNote) -> HttpResponse:
 # --- The letter ----------------------------------------------------------------------------------
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
@@ -346,9 +375,10 @@ def letter(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         complaint.reset_letter(dossier)
         _saved(request)
         return redirect("evidence:complaint_letter", dossier_id=dossier.pk)
-    if request.method == "POST":
-        form = LetterForm(request.POST)
-        if form.is_valid():
+    data = drafts.form_data(request)
+    if data is not None:
+        form = LetterForm(data)
+        if request.method == "POST" and form.is_valid():
             try:
                 complaint.save_letter(
                     dossier,

@@ -11,6 +11,14 @@ says why, in words the person understands.
 Memory stays flat whatever the number of pieces, but for WeasyPrint's layout (about 1 MB a
 page): files are read one at a time, the PDF and the ZIP never sit whole in memory, and the
 images wait on disk until they are drawn (see bench/export.py for the figures).
+
+A worker can die mid-export (killed, its machine gone). The running export beats a heartbeat;
+one silent for DEAD_AFTER is dead: put back in the queue once, then failed, with a message
+and a retry button (revive_dead, which the export's page, the next export request and the
+worker's periodic round call). The plain copies an export needs for a moment (the PDF, the
+display images) live in a private folder (mode 0700) and are removed whatever happens; a
+killed worker cannot remove its own, so the next worker on the machine does
+(remove_abandoned_workspaces).
 """
 
 from __future__ import annotations
@@ -19,14 +27,20 @@ import datetime as dt
 import gc
 import hashlib
 import logging
+import os
+import shutil
+import socket
+import stat
 import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from evidence.export.attestation import server_attestation
@@ -42,9 +56,19 @@ from evidence.vault.custody import Action
 logger = logging.getLogger(__name__)
 
 ACTIVE = (ExportStatus.QUEUED, ExportStatus.RUNNING)
-# An export still queued or running after this long was lost (a worker stopped): it no longer
-# blocks a new one, and is marked failed.
+# An export still waiting in the queue after this long was lost (no worker took it): it no
+# longer blocks a new one, and is marked failed.
 STALE_AFTER = dt.timedelta(hours=1)
+# A running export's worker writes a heartbeat this often; silent for DEAD_AFTER, it is dead.
+HEARTBEAT_EVERY = dt.timedelta(seconds=5)
+DEAD_AFTER = dt.timedelta(seconds=30)
+# A run whose worker died is tried again once; the second death fails the export.
+MAX_ATTEMPTS = 2
+# Where the plain copies of a running export wait (under the system's temporary folder: see
+# README, "point TMPDIR at an encrypted disk"), and how their folders are named: by the pid of
+# the worker, so that another worker can tell the folders of a dead one.
+WORKSPACE = "supportsite-exports"
+IMAGES_PREFIX = "export-images-"
 # Packages weigh up to hundreds of MB: older finished exports are deleted beyond these.
 KEPT_EXPORTS = 3
 # Progress (0–100) at the start of each step, in proportion to the time they take (about 85%
@@ -78,7 +102,7 @@ def request_export(dossier: Dossier, user, token: uuid.UUID) -> tuple[Export, bo
             existing = locked.exports.filter(token=token).first()
             if existing is not None:
                 return existing, False
-            _fail_stale(locked)
+            _fail_stale(locked.exports.all())
             running = locked.exports.filter(status__in=ACTIVE).first()
             if running is not None:
                 return running, False
@@ -88,7 +112,8 @@ def request_export(dossier: Dossier, user, token: uuid.UUID) -> tuple[Export, bo
 
 
 def active_export(dossier: Dossier) -> Export | None:
-    return dossier.exports.filter(status__in=ACTIVE, created_at__gte=_stale_before()).first()
+    """The export under way, once lost ones are failed (call revive_dead first)."""
+    return dossier.exports.filter(status__in=ACTIVE).first()
 
 
 def mark_failed(export_id: uuid.UUID, code: str, piece: int | None = None) -> None:
@@ -101,14 +126,73 @@ def mark_failed(export_id: uuid.UUID, code: str, piece: int | None = None) -> No
     )
 
 
-def _stale_before() -> dt.datetime:
-    return timezone.now() - STALE_AFTER
-
-
-def _fail_stale(dossier: Dossier) -> None:
-    stale = dossier.exports.filter(status__in=ACTIVE, created_at__lt=_stale_before())
-    for export_id in stale.values_list("pk", flat=True):
+def _fail_stale(exports) -> None:
+    """Exports left waiting in the queue for STALE_AFTER (since asked for, or put back)."""
+    before = timezone.now() - STALE_AFTER
+    lost = exports.filter(status=ExportStatus.QUEUED).filter(
+        Q(heartbeat_at__isnull=True, created_at__lt=before) | Q(heartbeat_at__lt=before)
+    )
+    for export_id in lost.values_list("pk", flat=True):
         mark_failed(export_id, "interrupted")
+
+
+# --- Dead workers ----------------------------------------------------------------------------
+
+
+def revive_dead(dossier: Dossier | None = None) -> list[uuid.UUID]:
+    """Exports whose worker fell silent (no heartbeat for DEAD_AFTER) are put back in the
+    queue, once; a second death fails them ("stopped"). Lost queued ones are failed too.
+    Returns the exports put back: the caller queues them (evidence.export.tasks)."""
+    dead_before = timezone.now() - DEAD_AFTER
+    exports = Export.objects.all() if dossier is None else dossier.exports.all()
+    _fail_stale(exports)
+    dead = exports.filter(status=ExportStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=dead_before) | Q(heartbeat_at__isnull=True, started_at__lt=dead_before)
+    )
+    return _put_back(dead.values_list("pk", "attempts"))
+
+
+def revive_orphans_of_this_host() -> list[uuid.UUID]:
+    """Exports that a worker of this host was running, whose process is gone (killed): no need
+    to wait for their heartbeat to age. For a worker starting up."""
+    host = socket.gethostname()
+    running = Export.objects.filter(status=ExportStatus.RUNNING, worker__startswith=f"{host}:")
+    orphans = [
+        (export_id, attempts)
+        for export_id, attempts, worker in running.values_list("pk", "attempts", "worker")
+        if not _process_exists(_pid_of(worker.rpartition(":")[2]))
+    ]
+    return _put_back(orphans)
+
+
+def _put_back(dead) -> list[uuid.UUID]:
+    """Each (export, attempt) back in the queue if it may be tried again, else failed. The
+    attempt is in each update: if two pages notice the same death, one of them acts."""
+    now = timezone.now()
+    requeued = []
+    for export_id, attempts in dead:
+        this_run = Export.objects.filter(
+            pk=export_id, status=ExportStatus.RUNNING, attempts=attempts
+        )
+        if attempts < MAX_ATTEMPTS:
+            back = this_run.update(
+                status=ExportStatus.QUEUED,
+                step=ExportStep.WAITING,
+                progress=0,
+                heartbeat_at=now,
+                worker="",
+            )
+            if back:
+                logger.warning("export %s: its worker died, put back in the queue", export_id)
+                requeued.append(export_id)
+        elif this_run.update(
+            status=ExportStatus.FAILED,
+            step=ExportStep.FINISHED,
+            error="stopped",
+            finished_at=now,
+        ):
+            logger.warning("export %s: its worker died again, the export failed", export_id)
+    return requeued
 
 
 def record_download(export: Export, user, what: str) -> None:
@@ -159,45 +243,112 @@ def delete_export(export: Export, user) -> None:
 # --- Running -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Run:
+    """One attempt at an export: every write of the run names it, so that a run given up for
+    dead (and perhaps run again elsewhere) changes nothing if it comes back to life."""
+
+    export_id: uuid.UUID
+    attempt: int
+
+    def rows(self):
+        return Export.objects.filter(
+            pk=self.export_id, attempts=self.attempt, status=ExportStatus.RUNNING
+        )
+
+    def update(self, **values) -> int:
+        return self.rows().update(heartbeat_at=timezone.now(), **values)
+
+
+def this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def run_export(export_id: uuid.UUID | str) -> Export | None:
-    """Make and store the export's PDF and package. Runs once: an export that is not queued
-    any more (already run, failed as stale, or gone with its dossier) is left as it is."""
+    """Make and store the export's PDF and package. Runs once per attempt: an export that is
+    not queued (already run, failed, running elsewhere, or gone with its dossier) is left as
+    it is."""
+    now = timezone.now()
     claimed = Export.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
         status=ExportStatus.RUNNING,
         step=ExportStep.COLLECT,
         progress=PROGRESS[ExportStep.COLLECT],
-        started_at=timezone.now(),
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        worker=this_worker(),
     )
     if not claimed:
         return Export.objects.filter(pk=export_id).first()
     export = Export.objects.select_related("dossier", "requested_by").get(pk=export_id)
+    run = _Run(export.pk, export.attempts)
     written: list[str] = []
-    try:
-        _make(export, written)
-    except ExportFailed as failure:
-        sealed_files.discard(written)
-        mark_failed(export.pk, failure.code, failure.piece)
-    except Exception:
-        logger.exception("export %s of dossier %s failed", export.pk, export.dossier_id)
-        sealed_files.discard(written)
-        mark_failed(export.pk, "unknown")
+    with _heartbeat(run):
+        try:
+            _make(export, run, written)
+        except ExportFailed as failure:
+            sealed_files.discard(written)
+            _fail(run, failure.code, failure.piece)
+        except Exception:
+            logger.exception("export %s of dossier %s failed", export.pk, export.dossier_id)
+            sealed_files.discard(written)
+            _fail(run, "unknown")
     return Export.objects.filter(pk=export_id).first()
 
 
-def _make(export: Export, written: list[str]) -> None:
+def _fail(run: _Run, code: str, piece: int | None = None) -> None:
+    run.rows().update(
+        status=ExportStatus.FAILED,
+        step=ExportStep.FINISHED,
+        error=code,
+        error_piece=piece,
+        finished_at=timezone.now(),
+    )
+
+
+@contextmanager
+def _heartbeat(run: _Run) -> Iterator[None]:
+    """Beat every HEARTBEAT_EVERY while the run lasts, from a thread of its own: the layout of a
+    big PDF can keep the progress still for longer than DEAD_AFTER."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(HEARTBEAT_EVERY.total_seconds()):
+                try:
+                    run.update()
+                except DatabaseError:  # a busy database: the next beat will do
+                    logger.warning("export %s: a heartbeat was not written", run.export_id)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{run.export_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _make(export: Export, run: _Run, written: list[str]) -> None:
     dossier = export.dossier
     derivatives.make_pending(dossier)  # the PDF shows every image: none may still be waiting
     data = collect(dossier, now=timezone.now())
-    progress = _Progress(export.pk)
+    progress = _Progress(run)
 
     progress.step(ExportStep.PDF)
     with (
-        tempfile.TemporaryFile() as pdf,
-        tempfile.TemporaryDirectory(prefix="export-images-") as images,
+        _private_workspace() as workspace,
+        tempfile.TemporaryFile(dir=workspace) as pdf,
+        tempfile.TemporaryDirectory(
+            prefix=f"{IMAGES_PREFIX}{os.getpid()}-", dir=workspace
+        ) as images,
     ):
-        # Plain copies live only in these private temporary files (the PDF, the display
-        # images waiting to be drawn), removed as soon as the export ends. The package is
-        # never plain on disk: it is sealed as it is written.
+        # Plain copies live only here: the PDF (a file without a name, gone with the process
+        # even if it is killed) and the display images waiting to be drawn (removed when the
+        # export ends; after a kill, by the next worker). The package is never plain on
+        # disk: it is sealed as it is written.
         with _pages_reported(progress, _expected_pages(data)):
             fetcher = write_dossier_pdf(_watched(data, progress), pdf, image_folder=images)
         gc.collect()  # the layout of hundreds of pages: give its memory back before the ZIP
@@ -225,19 +376,21 @@ def _make(export: Export, written: list[str]) -> None:
             raise ExportFailed("storage") from error
     _finish(
         export,
+        run,
         data,
         pdf={"name": pdf_name, "sha256": pdf_sha256, "size": pdf_size},
         package={"name": package_name, "sha256": package.sha256, "size": package.size},
     )
 
 
-def _finish(export: Export, data: DossierExport, *, pdf: dict, package: dict) -> None:
+def _finish(export: Export, run: _Run, data: DossierExport, *, pdf: dict, package: dict) -> None:
     """Log the export in the custody chain and mark it done, or give up if the dossier (or the
-    export) was erased meanwhile: then the blobs just stored go too."""
+    export) was erased meanwhile, or this run was given up for dead: then the blobs just
+    stored go too."""
     finished_at = timezone.now()
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().filter(pk=export.dossier_id).first()
-        if dossier is None or not Export.objects.filter(pk=export.pk).exists():
+        if dossier is None or not run.rows().select_for_update().exists():
             transaction.on_commit(lambda: sealed_files.discard([pdf["name"], package["name"]]))
             return
         custody.append(
@@ -252,7 +405,7 @@ def _finish(export: Export, data: DossierExport, *, pdf: dict, package: dict) ->
             pdf={"sha256": pdf["sha256"], "size": pdf["size"]},
             package={"sha256": package["sha256"], "size": package["size"]},
         )
-        Export.objects.filter(pk=export.pk).update(
+        run.update(
             status=ExportStatus.DONE,
             step=ExportStep.FINISHED,
             progress=100,
@@ -275,14 +428,70 @@ def _finish(export: Export, data: DossierExport, *, pdf: dict, package: dict) ->
         transaction.on_commit(lambda: sealed_files.discard(names))
 
 
+# --- The private workspace -------------------------------------------------------------------
+
+
+def workspace_root() -> Path:
+    return Path(tempfile.gettempdir()) / WORKSPACE
+
+
+@contextmanager
+def _private_workspace() -> Iterator[str]:
+    """The folder where an export's plain copies wait: ours alone (mode 0700), never a folder
+    someone else made or could read."""
+    root = workspace_root()
+    root.mkdir(mode=0o700, exist_ok=True)
+    found = root.lstat()
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():
+        raise ExportFailed("storage") from OSError(f"{root} is not a folder of ours")
+    if stat.S_IMODE(found.st_mode) != 0o700:
+        root.chmod(0o700)
+    yield str(root)
+
+
+def remove_abandoned_workspaces() -> list[str]:
+    """Remove the image folders of exports whose worker is gone (a killed process cleans
+    nothing up): the folder's name holds its worker's pid. Returns the folders removed."""
+    root = workspace_root()
+    if not root.is_dir():
+        return []
+    removed = []
+    for folder in root.glob(f"{IMAGES_PREFIX}*"):
+        pid = _pid_of(folder.name.removeprefix(IMAGES_PREFIX).partition("-")[0])
+        if pid == os.getpid() or _process_exists(pid):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder.name)
+    if removed:
+        logger.warning("removed %d image folders of exports whose worker died", len(removed))
+    return removed
+
+
+def _pid_of(text: str) -> int:
+    return int(text) if text.isdigit() else 0
+
+
+def _process_exists(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)  # no signal sent: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
 # --- Progress, and the file loaders that report it -------------------------------------------
 
 
 class _Progress:
-    """Writes the export's step and percentage, at most every few percent."""
+    """Writes the export's step and percentage, at most every few percent (each write is a
+    heartbeat too)."""
 
-    def __init__(self, export_id: uuid.UUID) -> None:
-        self.export_id = export_id
+    def __init__(self, run: _Run) -> None:
+        self.run = run
         self.value = PROGRESS[ExportStep.COLLECT]
         self.start = self.value
         self.until = self.value
@@ -292,7 +501,7 @@ class _Progress:
 
     def step(self, step: str) -> None:
         self.value = PROGRESS[step]
-        Export.objects.filter(pk=self.export_id).update(step=step, progress=self.value)
+        self.run.update(step=step, progress=self.value)
 
     def expect(self, total: int, *, until: int) -> None:
         self.start, self.until, self.total, self.done = self.value, until, total, 0
@@ -305,7 +514,7 @@ class _Progress:
     def set(self, value: int) -> None:
         if value - self.value >= _MIN_PROGRESS_STEP:
             self.value = value
-            Export.objects.filter(pk=self.export_id).update(progress=value)
+            self.run.update(progress=value)
 
     def tick(self) -> None:
         self.done += 1

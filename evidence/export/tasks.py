@@ -7,12 +7,17 @@ collector below is the worker's alone.
 from __future__ import annotations
 
 import gc
+import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django_tasks import task
 
 from evidence.export import jobs as exports
+from evidence.models import Dossier
+
+logger = logging.getLogger(__name__)
 
 # WeasyPrint makes millions of short-lived objects; at Python's default threshold (a young
 # collection every 700 allocations) the collector took about a sixth of the time of a dossier
@@ -38,3 +43,19 @@ def export_dossier(export_id: str) -> str:
     with fewer_young_collections():
         export = exports.run_export(export_id)
     return export.status if export is not None else "gone"
+
+
+def enqueue(export_id: uuid.UUID) -> None:
+    """Queue the export's task; a queue that is down fails the export rather than leaving it
+    waiting for nothing (its page then says so and offers to try again)."""
+    try:
+        export_dossier.enqueue(str(export_id))
+    except Exception:
+        logger.exception("could not queue export %s", export_id)
+        exports.mark_failed(export_id, "unknown")
+
+
+def revive_dead_exports(dossier: Dossier | None = None) -> None:
+    """Exports whose worker died go back in the queue once, then fail (jobs.revive_dead)."""
+    for export_id in exports.revive_dead(dossier):
+        enqueue(export_id)

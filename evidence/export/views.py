@@ -9,7 +9,6 @@ these views, ownership-checked, never cached, and the package is streamed as it 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 
 from django.contrib import messages
@@ -26,24 +25,23 @@ from evidence.access import dossier_for_user, export_for_user, owned
 from evidence.complaint.forms import ExportForm
 from evidence.complaint.letter import gaps
 from evidence.export import jobs as exports
+from evidence.export import tasks
 from evidence.export.document.collect import letter_versions
-from evidence.export.tasks import export_dossier
 from evidence.models import Dossier, Export, ExportStatus
 from evidence.sealing import sealed_files, signing
-
-logger = logging.getLogger(__name__)
 
 
 @login_required
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
 def export_start(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    tasks.revive_dead_exports(dossier)  # a dead export must not block a new one
     form = ExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
         export, created = exports.request_export(dossier, request.user, token)
         if created:
-            _enqueue(export)
+            tasks.enqueue(export.pk)
         elif export.token != token:
             messages.info(
                 request, _("An export of this dossier was already under way: here it is.")
@@ -64,23 +62,20 @@ def export_start(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     )
 
 
-def _enqueue(export: Export) -> None:
-    try:
-        export_dossier.enqueue(str(export.pk))
-    except Exception:  # the queue is down: say so on the export's page, do not hang there
-        logger.exception("could not queue export %s", export.pk)
-        exports.mark_failed(export.pk, "unknown")
-
-
 @login_required
 @owned("export", export_for_user)
 @require_safe
 def export_detail(request: HttpRequest, export: Export) -> HttpResponse:
-    state = f"{export.status}-{export.step}-{export.progress}"
+    if not export.is_finished:  # the page that polls is the first to notice a dead worker
+        tasks.revive_dead_exports(export.dossier)
+        export.refresh_from_db()
+    state = f"{export.status}-{export.step}-{export.progress}-{export.attempts}"
     context = {
         "dossier": export.dossier,
         "export": export,
         "state": state,
+        # A failed export's page starts the next one at once (a fresh one-time token).
+        "retry_form": ExportForm() if export.status == ExportStatus.FAILED else None,
     }
     if request.htmx:
         if request.GET.get("shown") == state:

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from typing import BinaryIO
 
@@ -55,7 +55,13 @@ def write(plaintext: bytes) -> str:
     """Encrypt and store under a new random name; returns the name."""
     name = new_name()
     blob = keyring().encrypt(plaintext, name.encode("ascii"))
-    saved = _storage().save(name, ContentFile(blob))
+    try:
+        saved = _storage().save(name, ContentFile(blob))
+    except BaseException:
+        # A storage that fails mid-write (a full disk) can leave part of the blob behind.
+        with suppress(OSError):
+            _storage().delete(name)
+        raise
     if saved != name:  # the name is sealed into the blob: it must be kept exactly
         _storage().delete(saved)
         raise OSError(f"the storage renamed {name} to {saved}")

@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django_tasks import task
 
@@ -78,12 +79,15 @@ def is_current(check: IntegrityCheck, dossier: Dossier) -> bool:
     return check.checked_at is not None and check.head_hash == head
 
 
-def check_stale(now: dt.datetime | None = None) -> int:
-    """Check every dossier whose last check is older than RECHECK_AFTER; how many were."""
+def check_stale(now: dt.datetime | None = None, limit: int | None = None) -> int:
+    """Check the dossiers whose last check is older than RECHECK_AFTER, the longest unchecked
+    first, at most `limit` of them; how many were."""
     before = (now or timezone.now()) - RECHECK_AFTER
-    stale = Dossier.objects.exclude(integrity_check__checked_at__gte=before)
+    stale = Dossier.objects.exclude(integrity_check__checked_at__gte=before).order_by(
+        F("integrity_check__checked_at").asc(nulls_first=True), "pk"
+    )
     count = 0
-    for dossier in stale.iterator():
+    for dossier in stale[:limit].iterator() if limit is not None else stale.iterator():
         run(dossier)
         count += 1
     return count

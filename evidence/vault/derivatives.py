@@ -15,6 +15,7 @@ it a moment before the commit, hence the short wait for the row.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import time
@@ -156,3 +157,19 @@ def _mark_failed(file_id: uuid.UUID) -> str:
         derivatives=Derivatives.FAILED
     )
     return "failed"
+
+
+STALE_AFTER = dt.timedelta(minutes=10)
+STALE_BATCH = 20
+
+
+def make_stale(now: dt.datetime | None = None) -> int:
+    """Make the derivatives of images still pending STALE_AFTER after they arrived, at most
+    STALE_BATCH at a time: their task was lost (a worker killed while running it, a queue
+    emptied). How many were tried."""
+    before = (now or timezone.now()) - STALE_AFTER
+    stale = EvidenceFile.objects.filter(derivatives=Derivatives.PENDING, received_at__lt=before)
+    tried = list(stale.order_by("received_at").values_list("pk", flat=True)[:STALE_BATCH])
+    for file_id in tried:
+        make_for(file_id)
+    return len(tried)

@@ -15,7 +15,14 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import BIG, DateInput, DateTimeInput, ErrorSummaryMixin, label_style
+from common.forms import (
+    BIG,
+    DateInput,
+    DateTimeInput,
+    ErrorSummaryMixin,
+    OneTimeTokenMixin,
+    label_style,
+)
 from evidence.intake import images
 from evidence.models import (
     PLATFORM_CHOICES,
@@ -38,6 +45,10 @@ CHOOSE_AGAIN = _("For your safety nothing was kept: choose the file again.")
 ANOTHER_UPLOAD = _(
     "Files are already being sent from your account. Wait until they are received, then send "
     "these again: what you typed is still here."
+)
+STORAGE_FULL = _(
+    "We could not store your file: our storage is full or failing for the moment. Nothing was "
+    "kept. Everything you typed is still here: choose the file again and send it a little later."
 )
 
 
@@ -307,20 +318,14 @@ class SensitiveContentMixin(forms.Form):
         return files_are_withheld(self.cleaned_data.get("sensitivity", ""))
 
 
-class AddPieceForm(SensitiveContentMixin, PieceDetailsForm):
+class AddPieceForm(OneTimeTokenMixin, SensitiveContentMixin, PieceDetailsForm):
     kind = forms.ChoiceField(
         label=_("What are you adding?"),
         choices=Kind.choices,
         widget=label_style(forms.RadioSelect(), BIG),  # the form's first question
     )
-    token = forms.UUIDField(widget=forms.HiddenInput)
 
     field_order = ["kind", "files", "sensitivity", "intimate_consent"]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound and not self.initial.get("token"):
-            self.initial["token"] = uuid.uuid4()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -346,7 +351,7 @@ class AddPieceForm(SensitiveContentMixin, PieceDetailsForm):
         return cleaned
 
 
-class AddFilesForm(ErrorSummaryMixin, SensitiveContentMixin):
+class AddFilesForm(ErrorSummaryMixin, OneTimeTokenMixin, SensitiveContentMixin):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not cleaned.get("files") and "files" not in self.errors:

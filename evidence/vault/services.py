@@ -10,6 +10,7 @@ behind, neither a file without its row nor a row without its file.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from common import submissions
 from evidence.intake.images import (
     InspectedImage,
     PdfInfo,
@@ -47,8 +49,11 @@ from evidence.vault.dates import read_published
 # an offence even for the victim (legal-fr.md §1), and "I don't know" gets the same care.
 WITHHELD_SENSITIVITIES = (Sensitivity.MINOR, Sensitivity.UNSURE)
 FILE_KINDS = (Kind.IMAGE, Kind.PDF)
+FILES_ADDED_FORM = "piece_files"  # the add-files form's one-time tokens (common.submissions)
 PDF_MIME = "application/pdf"
 STILL_PREPARING = _("Your previous images are still being prepared: try again in a minute.")
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,10 @@ class Upload:
 
     name: str
     data: bytes
+
+
+class StorageUnavailable(Exception):
+    """The private storage could not keep a file (full, or failing); nothing was kept."""
 
 
 class FileRefused(Exception):
@@ -84,11 +93,16 @@ def files_are_withheld(sensitivity: str) -> bool:
 
 
 def create_dossier(owner, fields: dict[str, Any], *, token: uuid.UUID | None = None) -> Dossier:
-    """A new dossier and the first event of its log; the same token twice gives the same one."""
+    """A new dossier and the first event of its log; the same token twice gives the same one,
+    and so does a twin of one this person created a moment ago (common/submissions.py)."""
     if token is not None:
         existing = Dossier.objects.filter(owner=owner, submission_token=token).first()
         if existing is not None:
             return existing
+        candidate = custody.dossier_record(Dossier(owner=owner, **fields))
+        for recent in owner.dossiers.filter(created_at__gte=submissions.recent()):
+            if custody.dossier_record(recent) == candidate:
+                return recent
     with transaction.atomic():
         dossier = Dossier.objects.create(owner=owner, submission_token=token, **fields)
         custody.append(
@@ -186,9 +200,13 @@ def add_piece(
             fields["captured_at"] = taken_at
             provenance["captured_at"] = Source.FILE
     fields.update(_published(fields.get("published_raw", "")))
+    if token is not None:
+        candidate = Piece(dossier=dossier, provenance=provenance, files_withheld=withheld, **fields)
+        if (twin := _twin_piece(candidate, user, prepared)) is not None:
+            return twin
     written: list[str] = []
     try:
-        sealed = [_seal(item, written) for item in prepared]
+        sealed = _seal_all(prepared, written)
         with transaction.atomic():
             locked = _locked(dossier)
             if token is not None and (existing := _piece_with_token(locked, token)):
@@ -224,17 +242,34 @@ def add_piece(
     return piece
 
 
-def add_files(piece: Piece, user, uploads: Sequence[Upload], sensitivity: str) -> list:
-    """More files for an existing piece (the rest of a thread); same checks, same log."""
+def add_files(
+    piece: Piece,
+    user,
+    uploads: Sequence[Upload],
+    sensitivity: str,
+    *,
+    token: uuid.UUID | None = None,
+) -> list:
+    """More files for an existing piece (the rest of a thread); same checks, same log. Returns
+    the files added: none when the same form was already sent (its token), or when each file
+    is already in the piece (the same form sent again after Back)."""
     if files_are_withheld(sensitivity) or not uploads:
         return []
-    prepared = _prepare_all(piece.kind, uploads)
+    if submissions.was_sent(token, form=FILES_ADDED_FORM):
+        return []
+    present = set(piece.files.values_list("sha256", flat=True))
+    prepared = [item for item in _prepare_all(piece.kind, uploads) if _sha256(item) not in present]
+    if not prepared:
+        return []
     _check_the_workers_budget(user, prepared)
     written: list[str] = []
     try:
-        sealed = [_seal(item, written) for item in prepared]
+        sealed = _seal_all(prepared, written)
         with transaction.atomic():
             locked_dossier = _locked(piece.dossier)
+            if not submissions.first_time(token, form=FILES_ADDED_FORM, user=user):
+                _delete_blobs(written)
+                return []
             locked = Piece.objects.select_for_update().get(pk=piece.pk)
             last = locked.files.order_by("-position").values_list("position", flat=True).first()
             received_at = timezone.now()
@@ -390,6 +425,25 @@ def _piece_with_token(dossier: Dossier, token: uuid.UUID) -> Piece | None:
     return Piece.objects.filter(dossier=dossier, submission_token=token).first()
 
 
+def _twin_piece(candidate: Piece, user, prepared: Sequence[_Prepared]) -> Piece | None:
+    """A piece this person added to the dossier a moment ago with the same values and the same
+    files: the same form, sent again after Back (common/submissions.py)."""
+    values = custody.piece_values(candidate)
+    hashes = sorted(_sha256(item) for item in prepared)
+    recent = candidate.dossier.pieces.filter(added_by=user, received_at__gte=submissions.recent())
+    for piece in recent.prefetch_related("files"):
+        same_files = sorted(file.sha256 for file in piece.files.all()) == hashes
+        if same_files and custody.piece_values(piece) == values:
+            return piece
+    return None
+
+
+def _sha256(item: _Prepared) -> str:
+    found = item.image or item.pdf
+    assert found is not None
+    return found.sha256
+
+
 def _typed(fields: dict[str, Any]) -> dict[str, str]:
     return {
         name: str(Source.USER)
@@ -445,6 +499,13 @@ def _first_capture_time(prepared: Iterable[_Prepared]) -> dt.datetime | None:
 class _Sealed:
     prepared: _Prepared
     original: str
+
+
+def _seal_all(prepared: Sequence[_Prepared], written: list[str]) -> list[_Sealed]:
+    try:
+        return [_seal(item, written) for item in prepared]
+    except OSError as error:  # the caller deletes what was written
+        raise StorageUnavailable(str(error)) from error
 
 
 def _seal(item: _Prepared, written: list[str]) -> _Sealed:
@@ -511,4 +572,7 @@ def _enqueue_derivatives(files: Iterable[EvidenceFile]) -> None:
 
 def _delete_blobs(names: Iterable[str]) -> None:
     for name in names:
-        sealed_files.delete(name)
+        try:
+            sealed_files.delete(name)
+        except OSError:  # a failing storage: say so, and go on with the others
+            logger.exception("could not delete the blob %s", name)

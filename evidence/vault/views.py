@@ -29,7 +29,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from common import languages
+from common import drafts, languages
 from common.forms import ConfirmForm
 from evidence.access import dossier_for_user, file_for_user, owned, piece_for_user
 from evidence.intake.uploads import bounded_uploads
@@ -40,6 +40,7 @@ from evidence.vault import services as vault
 from evidence.vault.custody import Action
 from evidence.vault.forms import (
     CHOOSE_AGAIN,
+    STORAGE_FULL,
     AddFilesForm,
     AddPieceForm,
     DossierForm,
@@ -49,6 +50,10 @@ from guidance.content import localise, resources
 
 PIECES_PER_PAGE = 25
 SAFETY_RESOURCES = ("3018", "pharos", "point_de_contact")
+# Said when a form was sent again (its token, or Back then send): nothing was made twice.
+ALREADY_CREATED = _("This dossier was already created: here it is. It was not created twice.")
+ALREADY_ADDED = _("This piece was already in your dossier: here it is. It was not added twice.")
+FILES_ALREADY_ADDED = _("These files were already in this piece: they were not added twice.")
 _EXTENSIONS = {
     "image/png": "png",
     "image/jpeg": "jpg",
@@ -73,12 +78,14 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@drafts.keeps_drafts
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_create(request: HttpRequest) -> HttpResponse:
     return _dossier_form(request, facts={})
 
 
+@drafts.keeps_drafts
 @login_required
 @require_http_methods(["GET", "POST"])
 def start_from_plan(request: HttpRequest) -> HttpResponse:
@@ -90,13 +97,17 @@ def start_from_plan(request: HttpRequest) -> HttpResponse:
 
 
 def _dossier_form(request: HttpRequest, facts: dict) -> HttpResponse:
-    if request.method == "POST" and "title" in request.POST:
-        form = DossierForm(request.POST)
-        if form.is_valid():
+    data = drafts.form_data(request)
+    if data is not None and "title" in data:
+        form = DossierForm(data)
+        if request.method == "POST" and form.is_valid():
             fields = {name: form.cleaned_data[name] for name in DossierForm.Meta.fields}
+            sent_at = timezone.now()
             dossier = vault.create_dossier(
                 request.user, {**fields, "facts": facts}, token=form.cleaned_data["token"]
             )
+            if dossier.created_at < sent_at:
+                messages.info(request, ALREADY_CREATED)
             return redirect("evidence:dossier_detail", dossier_id=dossier.pk)
     else:
         form = DossierForm(initial=plan_facts.dossier_initial(facts, timezone.localdate()))
@@ -132,11 +143,12 @@ def dossier_detail(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     )
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
 def dossier_edit(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    form = DossierForm(request.POST or None, instance=dossier)
+    form = DossierForm(drafts.form_data(request), instance=dossier)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in DossierForm.Meta.fields}
         vault.edit_dossier(dossier, request.user, fields)
@@ -216,14 +228,16 @@ def _integrity(dossier: Dossier) -> dict:
 # --- Pieces ------------------------------------------------------------------------------------
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
 @bounded_uploads
 def piece_add(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    if request.method == "POST":
-        form = AddPieceForm(request.POST, request.FILES)
-        if form.is_valid():
+    data = drafts.form_data(request)
+    if data is not None:
+        form = AddPieceForm(data, request.FILES)
+        if request.method == "POST" and form.is_valid():
             # The answer about sexual content is read before any file: a withheld file is
             # never read, and Django drops it from memory at the end of the request.
             uploads = [] if form.files_withheld else _read(form.cleaned_data["files"])
@@ -233,13 +247,18 @@ def piece_add(request: HttpRequest, dossier: Dossier) -> HttpResponse:
                 "sensitivity": form.cleaned_data["sensitivity"],
                 "intimate_consent": form.cleaned_data["intimate_consent"],
             }
+            sent_at = timezone.now()
             try:
                 piece = vault.add_piece(
                     dossier, request.user, fields, uploads, token=form.cleaned_data["token"]
                 )
             except vault.FileRefused as refusal:
                 form.add_error("files", f"{refusal.file_name}: {refusal.message} {CHOOSE_AGAIN}")
+            except vault.StorageUnavailable:
+                form.add_error("files", STORAGE_FULL)
             else:
+                if piece.received_at < sent_at:
+                    messages.info(request, ALREADY_ADDED)
                 return redirect("evidence:piece_detail", piece_id=piece.pk)
     else:
         form = AddPieceForm(
@@ -261,15 +280,20 @@ def piece_add_files(request: HttpRequest, piece: Piece) -> HttpResponse:
         if form.files_withheld:  # never read, never stored: the page says why
             return redirect(f"{_piece_url(piece)}?withheld={form.cleaned_data['sensitivity']}")
         try:
-            vault.add_files(
+            added = vault.add_files(
                 piece,
                 request.user,
                 _read(form.cleaned_data["files"]),
                 form.cleaned_data["sensitivity"],
+                token=form.cleaned_data["token"],
             )
         except vault.FileRefused as refusal:
             form.add_error("files", f"{refusal.file_name}: {refusal.message} {CHOOSE_AGAIN}")
+        except vault.StorageUnavailable:
+            form.add_error("files", STORAGE_FULL)
         else:
+            if not added:
+                messages.info(request, FILES_ALREADY_ADDED)
             return redirect("evidence:piece_detail", piece_id=piece.pk)
     return render(request, "evidence/vault/piece_add_files.html", {"form": form, "piece": piece})
 
@@ -302,11 +326,12 @@ def piece_detail(request: HttpRequest, piece: Piece) -> HttpResponse:
     )
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("piece", piece_for_user)
 @require_http_methods(["GET", "POST"])
 def piece_edit(request: HttpRequest, piece: Piece) -> HttpResponse:
-    form = PieceDetailsForm(request.POST or None, instance=piece)
+    form = PieceDetailsForm(drafts.form_data(request), instance=piece)
     if request.method == "POST" and form.is_valid():
         vault.edit_piece(piece, request.user, form.details())
         return redirect("evidence:piece_detail", piece_id=piece.pk)

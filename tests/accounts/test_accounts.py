@@ -3,6 +3,7 @@ own page, idle timeout, and logging out (the quick exit too)."""
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -22,7 +23,13 @@ NEW_PASSWORD = "une autre phrase secrète 7"
 
 
 def sign_up(client, pseudonym="lina_13", **extra):
-    data = {"username": pseudonym, "password1": PASSWORD, "password2": PASSWORD, **extra}
+    data = {
+        "token": str(uuid.uuid4()),
+        "username": pseudonym,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        **extra,
+    }
     return client.post(reverse("accounts:signup"), data)
 
 
@@ -129,10 +136,7 @@ def test_a_pseudonym_differing_only_in_case_is_taken(client, owner):
 
 
 def test_a_weak_password_is_refused_in_french(client):
-    response = client.post(
-        reverse("accounts:signup"),
-        {"username": "lina", "password1": "12345678", "password2": "12345678"},
-    )
+    response = sign_up(client, pseudonym="lina", password1="12345678", password2="12345678")
     assert "Ce mot de passe est entièrement numérique" in response.text
 
 
@@ -368,3 +372,26 @@ def test_notices_wait_on_the_server_never_in_a_cookie(owner_client):
     response = delete_account(owner_client)
     assert "messages" not in response.cookies
     assert set(owner_client.cookies) <= {"sessionid", "csrftoken"}
+
+
+# Forms sent twice
+
+
+def test_the_sign_up_form_sent_twice_makes_one_account_and_shows_its_codes_once(client):
+    token = str(uuid.uuid4())
+    first = sign_up(client, token=token)
+    second = sign_up(client, token=token)
+    assert get_user_model().objects.count() == 1
+    assert first.status_code == 200 and len(codes_in(first)) == 10  # shown with the answer
+    assert second["Location"] == reverse("accounts:recovery_codes")  # never again
+    assert codes_in(client.get(second["Location"])) == []
+
+
+def test_the_sign_up_form_sent_again_without_its_session_leads_to_logging_in_not_an_error():
+    token = str(uuid.uuid4())
+    sign_up(Client(), token=token)
+    client = Client()
+    response = sign_up(client, token=token)
+    assert get_user_model().objects.count() == 1
+    assert response["Location"] == reverse("accounts:recovery_codes")
+    assert client.get(response["Location"])["Location"].startswith(reverse("accounts:login"))

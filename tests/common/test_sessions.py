@@ -66,30 +66,52 @@ def test_the_task_worker_purges_ended_sessions_when_it_starts(settings, signals_
     sessions.revoke(_session("sextorsion"))
     live = _session("insultes")
 
-    call_command("worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    call_command("worker", "--batch", "--interval", "0", verbosity=0)
 
     assert list(Session.objects.values_list("pk", flat=True)) == [live]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_purge_runs_again_every_interval_until_stopped(monkeypatch):
-    turns = []
-    monkeypatch.setattr(sessions, "purge", lambda: turns.append(time.monotonic()) or 0)
-    purging = sessions.PurgeEvery(0.05)
-    purging.start()
-    deadline = time.monotonic() + 5
-    while len(turns) < 3 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    purging.stop()
-    done = len(turns)
-    time.sleep(0.15)
-    assert done >= 3 and len(turns) == done  # ran on its schedule, and no more once stopped
-    assert not purging.is_alive()
+def test_tidying_alone_purges_sessions_for_a_deployment_whose_tasks_run_elsewhere(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    _session("harcèlement", expires_in=dt.timedelta(seconds=-1))
+    live = _session("insultes")
+
+    call_command("worker", "--tidy-only", verbosity=0)
+
+    assert list(Session.objects.values_list("pk", flat=True)) == [live]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failed_purge_is_tried_again_at_the_next_turn(monkeypatch, caplog):
+def test_the_worker_purges_again_on_its_schedule(settings, signals_restored, monkeypatch):
+    from evidence.management.commands import worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(worker, "PURGE_EVERY", 0.05)
+    turns = []
+    monkeypatch.setattr(sessions, "purge", lambda: turns.append(time.monotonic()) or 0)
+    stop_after = 3
+
+    real_run = worker.Worker.run
+
+    def run_then_stop(self):
+        real_run(self)
+        if len(turns) >= stop_after:
+            self.running = False
+
+    monkeypatch.setattr(worker.Worker, "run", run_then_stop)
+    started = time.monotonic()
+    call_command("worker", "--interval", "0.01", verbosity=0)
+    assert len(turns) == stop_after
+    assert turns[-1] - turns[0] >= 2 * 0.05  # on its schedule, not at every pass
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_purge_is_logged_and_the_next_turn_tries_again(monkeypatch, caplog):
     from django.db import OperationalError
+
+    from evidence.management.commands import worker
 
     outcomes = ["purged", OperationalError("database is locked")]
 
@@ -100,11 +122,7 @@ def test_a_failed_purge_is_tried_again_at_the_next_turn(monkeypatch, caplog):
         return 0
 
     monkeypatch.setattr(sessions, "purge", purge)
-    purging = sessions.PurgeEvery(0.05)
-    purging.start()
-    deadline = time.monotonic() + 5
-    while outcomes and time.monotonic() < deadline:
-        time.sleep(0.01)
-    purging.stop()
-    assert outcomes == []  # the second turn came, after the first one failed
+    worker.housekeeping()  # a locked database: logged, not raised, the worker goes on
     assert "the scheduled purge of sessions failed" in caplog.text
+    worker.housekeeping()
+    assert outcomes == []  # the second turn came, after the first one failed

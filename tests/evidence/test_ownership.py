@@ -25,8 +25,12 @@ from tests.evidence.factories import add_image_piece, make_dossier, make_note, s
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open: signing up, logging in and out, the forgotten password, and how to
-# check a dossier one received.
-PUBLIC = {"signup", "login", "logout", "forgot_password", "account_deleted", "verify_help"}
+# check a dossier one received; and "stay logged in", which shows nothing to anyone
+# (tests/accounts/test_session_timeout.py).
+PUBLIC = {
+    "signup", "login", "logout", "forgot_password", "account_deleted", "verify_help",
+    "keep_alive",
+}  # fmt: skip
 PATTERNS: list[URLPattern] = [*urls.urlpatterns, *account_urls.urlpatterns]
 NAMESPACES = {id(p): "evidence" for p in urls.urlpatterns} | {
     id(p): "accounts" for p in account_urls.urlpatterns

@@ -2,6 +2,8 @@
 comes back with a translated error and everything typed; a page opened before another save
 does not overwrite it; the letter is generated, can be edited, and reset."""
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
@@ -372,10 +374,17 @@ def test_for_a_child_the_identity_asks_for_the_child_and_two_representatives(own
 # --- The chronology ------------------------------------------------------------------------------
 
 
+def note_data(**values) -> dict:
+    return {
+        "token": str(uuid.uuid4()),
+        "date": "2025-03-01",
+        "text": "Rumeurs au collège",
+        **values,
+    }
+
+
 def test_a_chronology_entry_is_added_changed_and_deleted(owner_client, dossier):
-    response = owner_client.post(
-        url("complaint_notes", dossier), {"date": "2025-03-01", "text": "Rumeurs au collège"}
-    )
+    response = owner_client.post(url("complaint_notes", dossier), note_data())
     assert response["Location"] == url("complaint_notes", dossier)
     note = ChronologyNote.objects.get()
     assert "Rumeurs au collège" in owner_client.get(url("complaint_notes", dossier)).text
@@ -396,7 +405,7 @@ def test_a_chronology_entry_is_added_changed_and_deleted(owner_client, dossier):
     ],
 )
 def test_a_bad_chronology_entry_is_explained_and_kept(values, message, owner_client, dossier):
-    response = owner_client.post(url("complaint_notes", dossier), values)
+    response = owner_client.post(url("complaint_notes", dossier), note_data(**values))
     assert response.status_code == 200 and message in response.text
     assert not ChronologyNote.objects.exists()
     if values["text"]:

@@ -90,13 +90,13 @@ def test_a_form_without_its_token_is_refused_with_a_translated_error(owner_clien
 def test_a_queue_that_is_down_fails_the_export_instead_of_leaving_it_waiting(
     owner_client, dossier, monkeypatch
 ):
-    from evidence.export import views as export_views
+    from evidence.export import tasks
 
     class QueueDown:
         def enqueue(self, *args):
             raise ConnectionError("no queue")
 
-    monkeypatch.setattr(export_views, "export_dossier", QueueDown())
+    monkeypatch.setattr(tasks, "export_dossier", QueueDown())
     owner_client.post(start_url(dossier), {"token": str(uuid.uuid4())})
     assert Export.objects.get().status == ExportStatus.FAILED
 
@@ -108,7 +108,7 @@ def test_while_it_runs_the_status_region_polls_and_a_refresh_link_works_without_
     owner_client, queued
 ):
     page = owner_client.get(detail_url(queued)).text
-    assert f'hx-get="{detail_url(queued)}?shown=queued-waiting-0"' in page
+    assert f'hx-get="{detail_url(queued)}?shown=queued-waiting-0-0"' in page
     assert 'hx-trigger="every 2s"' in page and 'hx-swap="outerHTML"' in page
     assert f'<a href="{detail_url(queued)}">Actualiser</a>' in page
     assert '<progress id="export-progress"' in page
@@ -120,12 +120,12 @@ def test_htmx_gets_the_region_alone_and_204_while_nothing_changed(owner_client, 
     region = owner_client.get(detail_url(queued), **HTMX)
     assert region.text.lstrip().startswith('<div id="export-status"')
     assert "<html" not in region.text
-    unchanged = owner_client.get(f"{detail_url(queued)}?shown=queued-waiting-0", **HTMX)
+    unchanged = owner_client.get(f"{detail_url(queued)}?shown=queued-waiting-0-0", **HTMX)
     assert unchanged.status_code == 204
     Export.objects.filter(pk=queued.pk).update(
         status=ExportStatus.RUNNING, step=ExportStep.PDF, progress=40
     )
-    moved = owner_client.get(f"{detail_url(queued)}?shown=queued-waiting-0", **HTMX)
+    moved = owner_client.get(f"{detail_url(queued)}?shown=queued-waiting-0-0", **HTMX)
     assert moved.status_code == 200 and "Création du PDF" in moved.text
     assert 'value="40"' in moved.text
 

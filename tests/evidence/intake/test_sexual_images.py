@@ -1,6 +1,8 @@
 """Sexual images of minors are never stored (legal-fr.md §1); "I don't know" gets the same care;
 an adult's intimate image is kept only with consent, and shown blurred until revealed."""
 
+import uuid
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -93,7 +95,9 @@ def test_adding_files_later_to_a_piece_follows_the_same_rule(owner_client, dossi
     piece = vault.add_piece(dossier, dossier.owner, piece_fields(kind="link"), [])
     url = reverse("evidence:piece_add_files", args=[piece.pk])
     image = SimpleUploadedFile("photo.png", corpus.small_png(), content_type="image/png")
-    response = owner_client.post(url, {"sensitivity": "minor", "files": [image]})
+    response = owner_client.post(
+        url, {"token": str(uuid.uuid4()), "sensitivity": "minor", "files": [image]}
+    )
     assert response.status_code == 302
     assert stored_files() == []
     page = owner_client.get(response["Location"]).text

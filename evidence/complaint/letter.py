@@ -36,6 +36,7 @@ MEANS = {
 }
 UNKNOWN_MEANS = f"{PUBLIC_MEANS} ou {PRIVATE_MEANS}"
 ANCHORS = {"capture": "date de la capture", "receipt": "date de réception par le serveur"}
+INITIAL = re.compile(r"(?:^|\s)[A-ZÀ-Ý]\.$")  # "Kevin L."
 
 
 def gaps(text: str) -> list[str]:
@@ -98,13 +99,22 @@ def _bare(text: str) -> str:
     return _line(text).rstrip(" .;,:")
 
 
+def _name(text: str) -> str:
+    """A name where punctuation follows: the point of an initial ("Kevin L.") belongs to the
+    name and stays, as French keeps it before a semicolon."""
+    text = _line(text).rstrip(" ;,:")
+    return text if INITIAL.search(text) else text.rstrip(" .;,:")
+
+
 def _items(lines: Sequence[str], *, last: str = ".") -> list[str]:
     """A French list: a dash before each item, a semicolon after, `last` after the last one;
-    an item that ends with ! ? or … keeps its own mark."""
+    an item that ends with ! ? or … keeps its own mark. Each item comes without a final stop
+    of its own (`_bare`, `_name`)."""
     items = []
     for index, line in enumerate(lines):
-        line = _bare(line)
         end = last if index == len(lines) - 1 else " ;"
+        if line.endswith(".") and end == ".":
+            end = ""  # an initial's point is the full stop too
         if line.endswith(("!", "?", "…")):
             end = ""
         items.append(f"– {line}{end}")
@@ -300,11 +310,11 @@ def _authors(complaint: Complaint, voice: _Voice) -> str:
         )
     lines = []
     for suspect in complaint.suspects:
-        parts = [_line(suspect.name) or "une personne non identifiée"]
+        parts = [_name(suspect.name) or "une personne non identifiée"]
         if suspect.pseudonyms:
             parts.append(_pseudonyms(suspect.pseudonyms))
         if suspect.details:
-            parts.append(_line(suspect.details))
+            parts.append(_bare(suspect.details))
         lines.append(", ".join(parts))
     return "\n".join(
         [
@@ -320,7 +330,7 @@ def _witnesses(complaint: Complaint, voice: _Voice) -> str:
         have = voice.say("Je n'ai", "Nous n'avons")
         return f"{have} pas, à ce jour, de témoin à citer."
     lines = [
-        ", ".join(filter(None, [_line(w.name), _line(w.contact)])) for w in complaint.witnesses
+        ", ".join(filter(None, [_name(w.name), _bare(w.contact)])) for w in complaint.witnesses
     ]
     intro = (
         "La personne suivante peut témoigner :"
@@ -385,7 +395,7 @@ def _signers(complaint: Complaint) -> tuple[Person, ...]:
 
 
 def _identity(person: Person, *, who: str, relationship: bool = False) -> str:
-    name = _bare(person.name) or _missing(f"nom et prénom {who}")
+    name = _name(person.name) or _missing(f"nom et prénom {who}")
     kin = f" ({_bare(person.relationship)})" if relationship and person.relationship else ""
     if person.birth_date:
         place = f" à {_bare(person.birth_place)}" if person.birth_place else ""
@@ -409,7 +419,7 @@ def _opening(complaint: Complaint, signers: Sequence[Person], voice: _Voice) -> 
             "déposer plainte pour les faits exposés ci-dessous."
         )
     child = complaint.victim
-    child_name = _bare(child.name) or _missing("nom et prénom de l'enfant")
+    child_name = _name(child.name) or _missing("nom et prénom de l'enfant")
     born = (
         f", {_agree(child, 'né', 'née', 'né(e)')} le {child.birth_date}" if child.birth_date else ""
     )
@@ -448,7 +458,7 @@ def filed_by(complaint: Complaint) -> str:
     names = []
     for person in _signers(complaint):
         kin = f" ({_bare(person.relationship)})" if person.relationship else ""
-        names.append((_bare(person.name) or _missing("nom")) + kin)
+        names.append((_name(person.name) or _missing("nom")) + kin)
     return typography(_join(names))
 
 
@@ -457,7 +467,7 @@ def on_behalf_of(complaint: Complaint) -> str:
     if not complaint.victim_is_minor:
         return ""
     child = complaint.victim
-    name = _bare(child.name) or _missing("nom et prénom de l'enfant")
+    name = _name(child.name) or _missing("nom et prénom de l'enfant")
     return typography(f"{name}, {_agree(child, 'mineur', 'mineure', 'mineur(e)')}")
 
 
@@ -477,7 +487,7 @@ def compose_letter(dossier: DossierExport, today: dt.date | None = None) -> str:
             f"{voice.say('Je me réserve', 'Nous nous réservons')} le droit de "
             f"{voice.say('me', 'nous')} constituer partie civile."
         )
-    names = [_bare(person.name) or _missing("nom") for person in signers]
+    names = [_name(person.name) or _missing("nom") for person in signers]
     place = _bare(complaint.place) or _missing("ville")
     sections = [
         recipient(complaint).replace(" près le", "\nprès le", 1),

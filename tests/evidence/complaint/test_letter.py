@@ -11,7 +11,7 @@ import pytest
 
 from common.dates import NNBSP
 from evidence.complaint import qualification
-from evidence.complaint.data import Complaint, Person, Suspect, person, to_plain
+from evidence.complaint.data import Complaint, Person, Suspect, Witness, person, to_plain
 from evidence.complaint.letter import compose_letter, subject
 from evidence.export.document.data import ChronologyEntry
 from tests.evidence.export.factories import ADULT_FACTS, MINOR_FACTS, dossier, piece, with_suspect
@@ -340,6 +340,17 @@ def test_a_pseudonym_is_kept_whole_and_exactly_as_typed():
     assert f"«{NNBSP}kev, le boss{NNBSP}»" in letter
     assert f"«{NNBSP}xX_kev!!_Xx{NNBSP}»" in letter
     assert f"«{NNBSP}kev !{NNBSP}»" in letter  # its own space, not a narrow one
+
+
+def test_a_sentence_loses_its_stop_in_a_list_an_initial_keeps_its_point():
+    letter = compose_letter(
+        dossier(
+            suspects=(Suspect(name="Tom L."), Suspect(name="Léa", details="élève de 3e B.")),
+            witnesses=(Witness("Noé B."),),
+        )
+    )
+    assert f"– Tom L.{NNBSP};\n– Léa, élève de 3e B{NNBSP};" in letter
+    assert "– Noé B.\n" in letter  # the initial's point ends the list too: no "B.."
 
 
 def test_the_letter_is_in_french_typography_with_the_persons_text_too():

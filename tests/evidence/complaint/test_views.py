@@ -53,8 +53,8 @@ ADULT_IDENTITY = {
 
 def test_the_overview_lists_every_section_and_what_the_letter_still_misses(owner_client, dossier):
     page = owner_client.get(url("complaint", dossier)).text
-    for title in ("Qui porte plainte", "L’auteur ou les auteurs", "Témoins", "Le préjudice",
-                  "À qui l’envoyer", "Chronologie", "La lettre"):  # fmt: skip
+    for title in ("Qui porte plainte", "Ce qui s’est passé", "L’auteur ou les auteurs", "Témoins",
+                  "Le préjudice", "À qui l’envoyer", "Chronologie", "La lettre"):  # fmt: skip
         assert title in page, title
     assert "Aucun auteur nommé : la plainte sera contre X" in page
     assert "ville du tribunal judiciaire" in page  # a gap of the letter
@@ -205,6 +205,75 @@ def test_emptying_an_author_removes_them(owner_client, dossier):
         {"version": "1", **blocks("suspects", {"name": ""}, {}, initial=1)},
     )
     assert data(dossier)["suspects"] == []
+
+
+def test_a_pseudonym_with_a_comma_stays_one_pseudonym(owner_client, dossier):
+    owner_client.post(
+        url("complaint_suspects", dossier),
+        {"version": "0", **blocks("suspects", {"pseudonyms": "kev, le boss\r\n@tom_75; bis\r\n"})},
+    )
+    assert data(dossier)["suspects"][0]["pseudonyms"] == ["kev, le boss", "@tom_75; bis"]
+    page = owner_client.get(url("complaint_letter", dossier)).text
+    assert "«\u202fkev, le boss\u202f» et «\u202f@tom_75; bis\u202f»" in page
+
+
+# --- What happened, and the questions that decide what the letter cites --------------------------
+
+INTIMATE = {"role": "victim", "victim_age": "adult", "acts": ["intimate_images"]}
+AT_SCHOOL = {"role": "victim", "victim_age": "15_17", "acts": ["insults"]}
+
+
+def test_the_persons_account_and_whether_it_happened_again_are_saved(owner_client, dossier):
+    response = owner_client.post(
+        url("complaint_facts", dossier),
+        {"version": "0", "facts_account": "Tout a commencé en mars.", "repeated": "yes"},
+    )
+    assert response["Location"] == url("complaint_suspects", dossier)
+    assert data(dossier)["facts_account"] == "Tout a commencé en mars."
+    assert data(dossier)["repeated"] == "yes"
+    letter = owner_client.get(url("complaint_letter", dossier)).text
+    assert "Tout a commencé en mars." in letter and "faits répétés" in letter
+
+
+def test_a_question_is_asked_only_when_the_offences_found_depend_on_it(owner_client, owner):
+    with_images = make_dossier(owner, facts=INTIMATE)
+    page = owner_client.get(url("complaint_facts", with_images)).text
+    assert "Les images sexuelles sont-elles de vraies images de vous" in page
+    assert "Certaines sont-elles truquées ou fabriquées" in page
+    assert "lieu privé" not in page  # no photo or video taken of the person was declared
+    without = owner_client.get(url("complaint_facts", make_dossier(owner))).text
+    assert "vraies images" not in without and "Pour citer les bons articles" not in without
+
+
+def test_a_confirmed_condition_is_saved_and_lets_the_letter_cite_the_offence(owner_client, owner):
+    dossier = make_dossier(owner, facts=INTIMATE)
+    assert "226-2-1" not in owner_client.get(url("complaint_letter", dossier)).text
+    owner_client.post(
+        url("complaint_facts", dossier),
+        {"version": "0", "real_images": "yes", "faked_images": "no"},
+    )
+    assert (data(dossier)["real_images"], data(dossier)["faked_images"]) == ("yes", "no")
+    letter = owner_client.get(url("complaint_letter", dossier)).text
+    assert "art. 226-2-1 du Code pénal" in letter and "226-8-1" not in letter
+    page = owner_client.get(url("complaint_facts", dossier)).text
+    assert 'name="real_images" value="yes" id="id_real_images_0" checked>' in page
+
+
+def test_the_school_question_is_asked_about_the_author_for_a_classmate_only(owner_client, owner):
+    classmate = make_dossier(owner, facts={**AT_SCHOOL, "author_relation": "classmate"})
+    page = owner_client.get(url("complaint_suspects", classmate)).text
+    assert "Êtes-vous élève, et l’auteur étudie-t-il ou travaille-t-il" in page
+    stranger = make_dossier(owner, facts={**AT_SCHOOL, "author_relation": "stranger"})
+    assert "Êtes-vous élève" not in owner_client.get(url("complaint_suspects", stranger)).text
+
+
+def test_for_a_child_the_questions_speak_of_the_child(owner_client, owner):
+    dossier = make_dossier(
+        owner, concerns=Concerns.CHILD, person_name="Inès", person_age_band="15_17",
+        role=Role.PARENT, facts={**INTIMATE, "role": "guardian", "victim_age": "15_17"},
+    )  # fmt: skip
+    page = owner_client.get(url("complaint_facts", dossier)).text
+    assert "de vraies images de l’enfant" in page
 
 
 def test_witnesses_are_saved_as_a_list(owner_client, dossier):

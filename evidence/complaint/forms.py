@@ -114,10 +114,10 @@ class CivilityField(forms.ChoiceField):
             choices = [("madame", _("Madame (née)")), ("monsieur", _("Monsieur (né)"))]
         super().__init__(
             label=label,
-            choices=[*choices, ("", _("Not said (né(e))"))],
+            choices=[*choices, ("", _("Not said"))],
             required=False,
             widget=forms.RadioSelect,
-            help_text=_("French writes words differently for a woman and for a man."),
+            help_text=_("French writes some words differently for a woman and for a man."),
         )
 
 

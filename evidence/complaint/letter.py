@@ -186,7 +186,7 @@ def what_happened(dossier: DossierExport) -> list[str]:
 def title(dossier: DossierExport) -> str:
     """What happened, as the dossier's cover names it: "Menaces de mort et injures"."""
     happened = _join(what_happened(dossier)) if what_happened(dossier) else ""
-    return happened[:1].upper() + happened[1:]
+    return typography(happened[:1].upper() + happened[1:])
 
 
 def subject(dossier: DossierExport) -> str:

@@ -160,7 +160,12 @@ def _export_a_hard_dossier(owner, folder):
         values = {"platform": "instagram", "author_displayed": LONG_PSEUDONYM, **fields}
         return add_image_piece(dossier, data=phone, added_by_role=Role.PARENT, **values)
 
-    add(title="Insulte sous la photo de classe", published_raw="01/10/2026 21:30")
+    # Typed as people type on a phone: no space before the colon, none inside the quotes.
+    add(
+        title="Insulte sous la photo de classe",
+        published_raw="01/10/2026 21:30",
+        description="Il écrit sous la photo: «personne ne t'aime»!",
+    )
     add(title="Menace de mort en message privé", platform="snapchat", published_raw="hier")
     deleted = add(title="Photo prise dans les vestiaires", published_raw="il y a 3 j")
     add(title="Faux compte à son nom", published_raw="15 octobre 2026 à 18h05")
@@ -251,3 +256,17 @@ def test_a_relative_date_is_in_the_chronology_marked_approximate(exported):
     facts = text[text.rindex("2. Exposé des faits") : text.rindex("3. Ce que dit la loi")]
     assert "au plus tard le" in facts and "(date approximative)" in facts
     assert "Date lue à l’écran : « hier » ; repère : date de réception par le serveur." in facts
+
+
+def test_high_punctuation_follows_a_narrow_no_break_space_everywhere(exported):
+    """French typography across the whole PDF, the person's text included: before ; : ! ? and
+    » the gap is a narrow space (about half a word space), and never a line break."""
+    for number, words in enumerate(words_by_page(exported), start=1):
+        glued = [w.text for w in words if re.search(r"\w[;:!?»]+$|^«\w", w.text)]
+        assert glued == [], number
+        for mark in (word for word in words if word.text in {";", ":", "!", "?", "»"}):
+            before = [w for w in words if abs(w.y0 - mark.y0) < 1 and w.x1 <= mark.x0 + 0.1]
+            assert before, (number, mark)  # never first on its line
+            gap = mark.x0 - max(before, key=lambda w: w.x1).x1
+            size = mark.y1 - mark.y0
+            assert gap < 0.22 * size, (number, mark.text, round(gap, 2), round(size, 2))

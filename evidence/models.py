@@ -376,7 +376,9 @@ class Complaint(models.Model):
     """What the complaint form holds, saved with the dossier; every field optional until export.
 
     `data` has the shape of evidence.complaint.data.Complaint (see evidence/complaint/);
-    `letter_text` is the letter as the person edited it ("" while it is the generated one).
+    `letter_text` is a whole letter edited by hand before the letter was written anew at every
+    export: shown on the letter page until its owner forgets it, never exported ("" for all
+    others; the person's own words for the letter are in `data`, `letter_additions`).
     `version` goes up at each save: a form sent from an older page is told, not applied blindly.
     """
 

@@ -1,5 +1,16 @@
 """The complaint as plain data, the shape the letter and the PDF are made from, and how the
-stored complaint (its JSON) becomes it. Every field is optional until export."""
+stored complaint (its JSON) becomes it. Every field is optional until export.
+
+The stored JSON (evidence.models.Complaint.data), each key written by one section of the form:
+  complainant, victim, representatives[]   people: PERSON_FIELDS, each a string
+  suspects[]: {name, pseudonyms[], details} witnesses[]: {name, contact}   harm: HARM_FIELDS
+  tribunal_city, tribunal_basis, partie_civile, place
+  facts_account, letter_additions          the person's own words, paragraphs of the letter
+  repeated                                 "yes", "no" or "" (not said)
+  one key of CONFIRMATIONS each            "yes", "no", "unknown" or absent (never asked)
+The letter itself is never stored: it is written from these at every export, so that it
+always agrees with the pieces.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +23,26 @@ from common.dates import long_date
 
 PERSON_FIELDS = (
     "name", "birth_date", "birth_place", "address", "phone", "email", "occupation",
-    "relationship",
+    "relationship", "civility",
 )  # fmt: skip
 HARM_FIELDS = (
     "health", "school_or_work", "sleep", "social_life", "medical_certificate", "itt_days", "costs",
 )  # fmt: skip
 TRIBUNAL_BASES = ("facts", "author")
 MAX_REPRESENTATIVES = 2
+# How the letter agrees with a person: "madame" (née, soussignée), "monsieur" (né, soussigné);
+# for a child, a girl or a boy. Empty: the neutral "né(e)", only when nobody said.
+CIVILITIES = ("madame", "monsieur")
+# Kinship words that say it already, when the civility was not chosen.
+_FEMININE = {"mère", "maman", "belle-mère", "grand-mère", "tante", "tutrice", "sœur"}
+_MASCULINE = {"père", "papa", "beau-père", "grand-père", "oncle", "tuteur", "frère"}
+# Conditions of an offence the facts of the questionnaire cannot tell, which the person
+# confirms in the complaint form (evidence.complaint.qualification says which offence needs
+# which).
+CONFIRMATIONS = (
+    "threatened_for_job", "taken_in_private", "real_images", "faked_images", "public_words",
+    "private_words", "pupil_at_same_school", "spouse_or_cohabitant", "author_is_adult",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -31,6 +55,16 @@ class Person:
     email: str = ""
     occupation: str = ""
     relationship: str = ""  # for a representative: "mère", "père", "tuteur"...
+    civility: str = ""  # one of CIVILITIES, or "" when not chosen
+
+    @property
+    def written_as(self) -> str:
+        """How the letter agrees with the person: the civility chosen, else what their
+        relationship already says ("mère"), else "" (the neutral form)."""
+        if self.civility in CIVILITIES:
+            return self.civility
+        word = self.relationship.casefold()
+        return "madame" if word in _FEMININE else "monsieur" if word in _MASCULINE else ""
 
 
 @dataclass(frozen=True)
@@ -78,7 +112,13 @@ class Complaint:
     tribunal_basis: str = "facts"  # "facts": place of the facts; "author": author's home
     partie_civile: bool = False
     place: str = ""  # "Fait à …"
-    letter_text: str = ""  # the letter as edited by the user; empty: generated
+    facts_account: str = ""  # the facts in the person's own words
+    letter_additions: str = ""  # what the person adds to the letter, in their own words
+    repeated: bool | None = None  # it happened more than once; None: not said
+    confirmed: frozenset[str] = frozenset()  # the CONFIRMATIONS answered "yes"
+    # A whole letter edited by hand before the letter was written anew at each export: shown
+    # to the person until they have taken what they want from it; never exported.
+    earlier_letter: str = ""
 
     @property
     def against_x(self) -> bool:
@@ -119,7 +159,11 @@ def to_plain(row, *, minor: bool) -> Complaint:
         tribunal_basis=basis if basis in TRIBUNAL_BASES else "facts",
         partie_civile=data.get("partie_civile") is True,
         place=_text(data.get("place")),
-        letter_text=row.letter_text if row is not None else "",
+        facts_account=_text(data.get("facts_account")),
+        letter_additions=_text(data.get("letter_additions")),
+        repeated={"yes": True, "no": False}.get(str(data.get("repeated"))),
+        confirmed=frozenset(key for key in CONFIRMATIONS if data.get(key) == "yes"),
+        earlier_letter=row.letter_text.strip() if row is not None else "",
     )
 
 
@@ -127,11 +171,14 @@ def person(value: Any) -> Person:
     data = _mapping(value)
     fields = {name: _text(data.get(name)) for name in PERSON_FIELDS}
     fields["birth_date"] = _birth_date(fields["birth_date"])
+    if fields["civility"] not in CIVILITIES:
+        fields["civility"] = ""
     return Person(**fields)
 
 
 def suspect(value: Any) -> Suspect:
     data = _mapping(value)
+    # Each kept whole, as typed: a pseudonym may hold a comma ("kev, le boss").
     pseudonyms = tuple(dict.fromkeys(p for p in map(_text, _list(data.get("pseudonyms"))) if p))
     return Suspect(
         name=_text(data.get("name")), pseudonyms=pseudonyms, details=_text(data.get("details"))
@@ -152,7 +199,10 @@ def _birth_date(text: str) -> str:
 
 
 def _empty(value) -> bool:
-    return not any(getattr(value, name) for name in value.__dataclass_fields__)
+    # A civility alone (a block where only "Madame" was chosen) is no one.
+    return not any(
+        getattr(value, name) for name in value.__dataclass_fields__ if name != "civility"
+    )
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

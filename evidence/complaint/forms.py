@@ -2,6 +2,11 @@
 and the export button. Every complaint field is optional until export; a bad value comes back
 with its error and everything typed is kept.
 
+A few yes/no questions settle what the questionnaire could not tell and the letter must not
+guess (are the images real? is the author an adult?): each is asked in the section it is
+about, and only when the offences found for the dossier depend on it
+(evidence.complaint.qualification).
+
 Each section form carries the version of the complaint it was opened on (hidden), so that a
 page left open in another tab cannot silently overwrite a newer save. Repeated blocks
 (authors, witnesses, a child's legal representatives) are Django formsets sent with their
@@ -12,7 +17,6 @@ empty block, without JavaScript; a block whose fields are emptied is removed whe
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -23,13 +27,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import INCOMPLETE, DateInput, ErrorSummaryMixin, OneTimeTokenMixin
+from evidence.complaint.qualification import Condition
 from evidence.complaint.services import MAX_REPRESENTATIVES, TRIBUNAL_BASES
 from evidence.models import ChronologyNote
 
 MAX_BLOCKS = 20
 SHORT = 200
 LONG = 5000
-LETTER_MAX = 50_000
 OUT_OF_DATE = _(
     "This part of the complaint was saved from another page or device since you opened this "
     "one. What you typed is still below: check it, then save again."
@@ -96,6 +100,100 @@ class BirthDateField(forms.DateField):
             raise forms.ValidationError(_("Check the year of this date."))
 
 
+class CivilityField(forms.ChoiceField):
+    """How the French letter agrees with the person: "née, soussignée" or "né, soussigné"; the
+    neutral "né(e)" only when nobody said. For a child: a girl or a boy."""
+
+    def __init__(self, *, child: bool = False) -> None:
+        if child:
+            label = _("In the letter, the child is")
+            choices = [("madame", _("a girl (née)")), ("monsieur", _("a boy (né)"))]
+        else:
+            label = _("In the letter, write")
+            choices = [("madame", _("Madame (née)")), ("monsieur", _("Monsieur (né)"))]
+        super().__init__(
+            label=label,
+            choices=[*choices, ("", _("Not said"))],
+            required=False,
+            widget=forms.RadioSelect,
+            help_text=_("French writes some words differently for a woman and for a man."),
+        )
+
+
+ANSWERS = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("I don’t know"))]
+# Each question of evidence.complaint.qualification.CONDITIONS, as asked of the person targeted
+# ("self"), of a parent about their child ("child"), or of someone helping ("other").
+QUESTIONS: dict[str, dict[str, Any]] = {
+    "threatened_for_job": {
+        "self": _("Do the threats target you at work, or because of your job?"),
+        "other": _("Do the threats target them at work, or because of their job?"),
+        "hint": _(
+            "For example as a teacher, a member of a school’s staff, an elected official or a "
+            "public agent: the law then punishes threats more severely."
+        ),
+    },
+    "taken_in_private": {
+        "all": _("Was the photo or video taken in a private place, or were private words "
+                 "recorded?"),
+        "hint": _("A private place: a home, a bedroom, a changing room, toilets… not the "
+                  "street or a classroom."),
+    },
+    "real_images": {
+        "self": _("Are the sexual images real pictures of you?"),
+        "child": _("Are the sexual images real pictures of the child?"),
+        "other": _("Are the sexual images real pictures of them?"),
+        "hint": _("Even if they were taken with consent, or by the person themself."),
+    },
+    "faked_images": {
+        "all": _("Are some of them faked or made up: a montage, a picture made by AI?"),
+        "hint": _("Sharing a sexual montage without consent is punished too."),
+    },
+    "public_words": {
+        "all": _("Could strangers see the messages: a public post or comment, an open group?"),
+        "hint": "",
+    },
+    "private_words": {
+        "all": _("Were messages sent in private: private messages, a closed group?"),
+        "hint": "",
+    },
+    "pupil_at_same_school": {
+        "self": _("Are you a pupil, and does the author study or work at your school?"),
+        "child": _("Is the child a pupil, and does the author study or work at the child’s "
+                   "school?"),
+        "other": _("Are they a pupil, and does the author study or work at their school?"),
+        "hint": _("For example a classmate, or an adult of the school. The law punishes the "
+                  "harassment of a pupil more severely."),
+    },
+    "spouse_or_cohabitant": {
+        "self": _("Is the author your spouse or civil partner (PACS), or did you live together "
+                  "as a couple, now or before?"),
+        "other": _("Is the author their spouse or civil partner (PACS), or did they live "
+                   "together as a couple, now or before?"),
+        "hint": _("The law then punishes harassment more severely."),
+    },
+    "author_is_adult": {
+        "all": _("Is the author an adult (18 or over)?"),
+        "hint": _("Some offences against children can only be committed by an adult."),
+    },
+}  # fmt: skip
+
+
+def confirmation_fields(conditions: list[Condition], who: str) -> dict[str, forms.Field]:
+    """A yes / no / I don't know question for each condition, in the person's words."""
+    fields = {}
+    for condition in conditions:
+        question = QUESTIONS[condition.key]
+        label = question.get("all") or question.get(who) or question["other"]
+        fields[condition.key] = forms.ChoiceField(
+            label=label,
+            help_text=question["hint"],
+            choices=ANSWERS,
+            required=False,
+            widget=forms.RadioSelect,
+        )
+    return fields
+
+
 def person_fields(prefix: str = "", *, relationship: bool = False, own: bool = True) -> dict:
     """The fields of a person, named `{prefix}_{field}` (or just `{field}`). `own`: the person
     filling the form (the browser may offer its saved name and address); otherwise nothing is
@@ -106,6 +204,7 @@ def person_fields(prefix: str = "", *, relationship: bool = False, own: bool = T
 
     fields = {
         "name": _text(_("First name and last name"), autocomplete=auto("name")),
+        "civility": CivilityField(),
         "birth_date": BirthDateField(autocomplete=auto("bday")),
         "birth_place": _text(_("Place of birth"), help_text=_("Town, and country if not France.")),
         "occupation": _text(_("Occupation"), help_text=_("For example: pupil, student, nurse.")),
@@ -211,7 +310,8 @@ class SuspectForm(BlockForm):
     pseudonyms = _area(
         _("Pseudonyms and accounts"),
         help_text=_(
-            "One per line: each @handle, account name or phone number they use, on every platform."
+            "One per line: each @handle, account name or phone number they use, on every "
+            "platform, exactly as it is written."
         ),
         rows=3,
         max_length=2000,
@@ -297,13 +397,35 @@ RepresentativeFormSet = _blocks(
 
 class SectionForm(VersionedForm):
     """One section of the complaint, opened on the stored complaint (`saved`: its data, and its
-    `version`): its fields, and its repeated blocks (`formsets`) sent with them as one form."""
+    `version`): its fields, and its repeated blocks (`formsets`) sent with them as one form.
+    `conditions`: the yes/no questions this section asks for the dossier's offences, in the
+    words for `who` is answering ("self", "child", "other")."""
 
-    def __init__(self, data=None, *, saved: Any, version: int) -> None:
+    def __init__(
+        self,
+        data=None,
+        *,
+        saved: Any,
+        version: int,
+        conditions: list[Condition] | None = None,
+        who: str = "self",
+    ) -> None:
         saved = _mapping(saved)
-        initial = None if data is not None else {**self.initial_from(saved), "version": version}
+        self.conditions = conditions or []
+        initial = None
+        if data is None:
+            asked = {c.key: saved.get(c.key, "") for c in self.conditions}
+            initial = {**self.initial_from(saved), **asked, "version": version}
         super().__init__(data, initial=initial)
+        self.fields.update(confirmation_fields(self.conditions, who))
         self.formsets: list[Blocks] = self.make_formsets(data, saved)
+
+    def confirmations(self) -> list:
+        """The bound questions of the section."""
+        return [self[condition.key] for condition in self.conditions]
+
+    def confirmation_values(self) -> dict[str, str]:
+        return {c.key: self.cleaned_data.get(c.key) or "" for c in self.conditions}
 
     def initial_from(self, saved: Mapping[str, Any]) -> dict[str, Any]:
         return {}
@@ -351,6 +473,7 @@ class IdentityForm(SectionForm):
             self.fields["victim_name"] = _text(
                 _("The child's first name and last name"), autocomplete="off"
             )
+            self.fields["victim_civility"] = CivilityField(child=True)
             self.fields["victim_birth_date"] = BirthDateField()
         else:
             self.fields.update(person_fields("complainant", own=not for_someone_else))
@@ -361,6 +484,7 @@ class IdentityForm(SectionForm):
         victim = _mapping(saved.get("victim"))
         return {
             "victim_name": victim.get("name") or self.child_name,
+            "victim_civility": victim.get("civility", ""),
             "victim_birth_date": victim.get("birth_date", ""),
         }
 
@@ -383,7 +507,11 @@ class IdentityForm(SectionForm):
         if not self.minor:
             return [(_("You, who file the complaint"), "", self._bound("complainant"))]
         return [
-            (_("The child"), "", [self["victim_name"], self["victim_birth_date"]]),
+            (
+                _("The child"),
+                "",
+                [self["victim_name"], self["victim_civility"], self["victim_birth_date"]],
+            ),
             *self.formsets[0].groups(),
         ]
 
@@ -398,6 +526,7 @@ class IdentityForm(SectionForm):
         return {
             "victim": {
                 "name": cleaned.get("victim_name", ""),
+                "civility": cleaned.get("victim_civility", ""),
                 "birth_date": birth.isoformat() if birth else "",
             },
             # Both blocks, the empty one too: each keeps its place (first, second).
@@ -440,10 +569,19 @@ class SuspectsForm(BlocksSectionForm):
     key = "suspects"
     formset_class = SuspectFormSet
 
+    def groups(self) -> list[tuple[Any, str, list]]:
+        if not self.conditions:
+            return super().groups()
+        return [
+            *super().groups(),
+            (_("About the author"), QUESTIONS_HINT, self.confirmations()),
+        ]
+
     def values(self) -> dict[str, Any]:
         suspects = []
         for block in self.blocks.filled():
-            pseudonyms = [p.strip() for p in re.split(r"[\n,;]", block["pseudonyms"]) if p.strip()]
+            # One per line, each kept whole: a pseudonym may hold a comma ("kev, le boss").
+            pseudonyms = [p.strip() for p in block["pseudonyms"].splitlines() if p.strip()]
             suspects.append(
                 {
                     "name": block["name"],
@@ -451,7 +589,7 @@ class SuspectsForm(BlocksSectionForm):
                     "details": block["details"],
                 }
             )
-        return {"suspects": suspects}
+        return {"suspects": suspects, **self.confirmation_values()}
 
 
 class WitnessesForm(BlocksSectionForm):
@@ -460,6 +598,52 @@ class WitnessesForm(BlocksSectionForm):
 
     def values(self) -> dict[str, Any]:
         return {"witnesses": self.blocks.filled()}
+
+
+QUESTIONS_HINT = _(
+    "Asked only because the answer changes which articles of the law the letter can cite. If "
+    "you do not know, say so: the letter never cites an article the facts do not support."
+)
+
+
+class FactsForm(SectionForm):
+    """What happened: the person's own account, which goes into the letter as they write it,
+    whether it happened more than once, and the questions about the facts."""
+
+    facts_account = _area(
+        _("What happened, in your own words"),
+        help_text=_(
+            "It goes into the letter as you write it, after the dates of the facts. Say what "
+            "happened, where, and who did it, as facts."
+        ),
+        rows=8,
+    )
+    repeated = forms.ChoiceField(
+        label=_("Did it happen more than once?"),
+        help_text=_(
+            "Several messages, posts or acts, even on the same day. In law, harassment is made "
+            "of repeated acts: one single act is named for what it is (a threat, blackmail…)."
+        ),
+        choices=[("yes", _("Yes, more than once")), ("no", _("No, once"))],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def groups(self) -> list[tuple[Any, str, list]]:
+        groups = [(_("The facts"), "", [self["facts_account"], self["repeated"]])]
+        if self.conditions:
+            groups.append((_("To cite the right articles"), QUESTIONS_HINT, self.confirmations()))
+        return groups
+
+    def initial_from(self, saved: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: saved[name] for name in ("facts_account", "repeated") if name in saved}
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "facts_account": self.cleaned_data.get("facts_account") or "",
+            "repeated": self.cleaned_data.get("repeated") or "",
+            **self.confirmation_values(),
+        }
 
 
 class HarmForm(SectionForm):
@@ -584,18 +768,29 @@ class TribunalForm(SectionForm):
         return values
 
 
-class LetterForm(VersionedForm):
-    letter_text = forms.CharField(
-        label=_("The letter"),
+class LetterForm(SectionForm):
+    """What the person adds to the letter, in their own words: the letter itself is written
+    from the complaint at every export, so that it always agrees with the pieces."""
+
+    letter_additions = forms.CharField(
+        label=_("What you want to add to the letter"),
         help_text=_(
-            "Change what you want. Text in square brackets, like [à compléter : adresse], marks "
-            "what is still missing."
+            "In French. It goes into the letter as you write it, as a paragraph of its own, "
+            "before the closing lines."
         ),
-        max_length=LETTER_MAX,
+        max_length=LONG,
         required=False,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true", "lang": "fr"}),
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true", "lang": "fr"}),
     )
+
+    def groups(self) -> list[tuple[Any, str, list]]:
+        return [(_("Your own words"), "", [self["letter_additions"]])]
+
+    def initial_from(self, saved: Mapping[str, Any]) -> dict[str, Any]:
+        return {"letter_additions": saved.get("letter_additions", "")}
+
+    def values(self) -> dict[str, Any]:
+        return {"letter_additions": self.cleaned_data.get("letter_additions") or ""}
 
 
 # --- The chronology and the export -------------------------------------------------------------

@@ -4,6 +4,7 @@ the letter and the PDF are made from is in evidence/complaint/data.py).
 Every field is optional until export: each section of the form is saved on its own, merged
 into the stored data. A section sent from a page older than the last save is refused (the
 person is told, and keeps what they typed) rather than silently overwriting another tab's work.
+The letter is not stored: it is written from the complaint at every export.
 """
 
 from __future__ import annotations
@@ -41,33 +42,15 @@ def save_section(dossier: Dossier, values: Mapping[str, Any], *, version: int) -
     return row
 
 
-def save_letter(dossier: Dossier, text: str, generated: str, *, version: int) -> Complaint:
-    """Keep the person's own letter; the generated text (unchanged) is not kept as an edit, so
-    that the letter keeps following the complaint."""
-    text = normalise_letter(text)
-    with transaction.atomic():
-        row = _locked(dossier)
-        if row.version != version:
-            raise OutOfDate
-        row.letter_text = "" if text == normalise_letter(generated) else text
-        row.version += 1
-        row.save()
-    return row
-
-
-def reset_letter(dossier: Dossier) -> Complaint:
+def forget_earlier_letter(dossier: Dossier) -> Complaint:
+    """Delete the whole letter the person had edited by hand, once they have taken what they
+    wanted from it: the letter is now written from the complaint at every export."""
     with transaction.atomic():
         row = _locked(dossier)
         row.letter_text = ""
         row.version += 1
         row.save()
     return row
-
-
-def normalise_letter(text: str) -> str:
-    """Line ends as a textarea may send them (CRLF), trailing spaces and blank ends removed."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(line.rstrip() for line in lines).strip()
 
 
 def _locked(dossier: Dossier) -> Complaint:

@@ -1,6 +1,8 @@
 """Preparing the complaint: an overview, one page per section, the chronology notes and the
 letter. Views parse, call evidence.complaint, render; each section saves on its own and the
-person can stop anywhere (every field is optional until export).
+person can stop anywhere (every field is optional until export). The letter is shown as an
+export made now would write it; the person adds their own words to it, never edits a copy
+that would fall out of date.
 
 Every object comes through the ownership helpers of evidence.access (`owned`): another user
 gets 404, whatever the method.
@@ -16,16 +18,19 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from common import drafts, submissions
 from evidence.access import dossier_for_user, note_for_user, owned
+from evidence.complaint import qualification
 from evidence.complaint import services as complaint
 from evidence.complaint.data import to_plain
 from evidence.complaint.forms import (
     OUT_OF_DATE,
+    FactsForm,
     HarmForm,
     IdentityForm,
     LetterForm,
@@ -38,13 +43,14 @@ from evidence.complaint.forms import (
     WitnessesForm,
 )
 from evidence.complaint.letter import gaps
-from evidence.export.document.collect import letter_versions
+from evidence.export.document.collect import letter, offences
 from evidence.models import ChronologyNote, Concerns, Dossier
 from evidence.vault.timeline import author_key
 
 # The sections in the order the pages follow one another ("Save and continue").
 SECTIONS = (
     ("complaint_identity", _("Who files the complaint")),
+    ("complaint_facts", _("What happened")),
     ("complaint_suspects", _("The author or authors")),
     ("complaint_witnesses", _("Witnesses")),
     ("complaint_harm", _("The harm")),
@@ -64,14 +70,13 @@ _TITLES = dict(SECTIONS)
 def overview(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     row = complaint.stored(dossier)
     plain = to_plain(row, minor=dossier.is_about_a_minor)
-    exported, _generated = letter_versions(dossier)
     return render(
         request,
         "evidence/complaint/overview.html",
         {
             "dossier": dossier,
             "sections": _statuses(dossier, plain),
-            "gaps": gaps(exported),
+            "gaps": gaps(letter(dossier)),
             "minor": dossier.is_about_a_minor,
         },
     )
@@ -91,8 +96,10 @@ def _statuses(dossier: Dossier, plain) -> list[tuple[str, object, str, bool]]:
     )
     witnesses = len(plain.witnesses)
     notes = dossier.notes.count()
+    told = bool(plain.facts_account)
     words = {
         "complaint_identity": (_("Filled in") if identity else _("To fill in"), identity),
+        "complaint_facts": (_("Filled in") if told else _("To fill in"), told),
         "complaint_suspects": (suspects, True),
         "complaint_witnesses": (
             ngettext("%(count)s witness", "%(count)s witnesses", witnesses) % {"count": witnesses}
@@ -112,8 +119,10 @@ def _statuses(dossier: Dossier, plain) -> list[tuple[str, object, str, bool]]:
             True,
         ),
         "complaint_letter": (
-            _("Edited by you") if plain.letter_text else _("Written from your answers"),
-            True,
+            _("Your earlier version is waiting for you")
+            if plain.earlier_letter
+            else _("Written from your answers at each export"),
+            not plain.earlier_letter,
         ),
     }
     return [
@@ -126,8 +135,21 @@ def _statuses(dossier: Dossier, plain) -> list[tuple[str, object, str, bool]]:
 
 
 def _next(name: str) -> str:
+    """The section after `name`; after the last one, the overview."""
     names = [section for section, _title in SECTIONS]
-    return names[names.index(name) + 1]
+    index = names.index(name) + 1
+    return names[index] if index < len(names) else "complaint"
+
+
+def _who(dossier: Dossier) -> str:
+    """Who answers the questions about the person targeted: themself, a parent, a helper."""
+    return {Concerns.SELF: "self", Concerns.CHILD: "child"}.get(dossier.concerns, "other")
+
+
+def _questions(dossier: Dossier, section: qualification.Section) -> dict:
+    """The yes/no questions of a section, for the offences found for this dossier's facts."""
+    found = offences(dossier.facts, today=timezone.localdate())
+    return {"conditions": qualification.asked(found, section), "who": _who(dossier)}
 
 
 def _section(
@@ -135,12 +157,17 @@ def _section(
     dossier: Dossier,
     name: str,
     make_form: Callable[..., SectionForm],
+    *,
+    template: str = "evidence/complaint/section.html",
+    questions: dict | None = None,
     **context,
 ) -> HttpResponse:
     """A section's page: its form opened on the stored complaint, saved on POST. "Add another"
     (`more`) saves and comes back to the same section, which then shows one more empty block."""
     row = complaint.stored(dossier)
-    form = make_form(drafts.form_data(request), saved=row.data, version=row.version)
+    form = make_form(
+        drafts.form_data(request), saved=row.data, version=row.version, **(questions or {})
+    )
     if request.method == "POST" and form.is_valid():
         try:
             complaint.save_section(dossier, form.values(), version=form.cleaned_data["version"])
@@ -152,7 +179,7 @@ def _section(
             return redirect(f"evidence:{following}", dossier_id=dossier.pk)
     return render(
         request,
-        "evidence/complaint/section.html",
+        template,
         {
             "dossier": dossier,
             "form": form,
@@ -209,6 +236,24 @@ def identity(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 @login_required
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
+def facts(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    return _section(
+        request,
+        dossier,
+        "complaint_facts",
+        FactsForm,
+        questions=_questions(dossier, "facts"),
+        lead=_(
+            "The letter already gives the dates of your pieces and of the chronology. Tell here "
+            "what happened in your own words: it goes into the letter as you write it."
+        ),
+    )
+
+
+@drafts.keeps_drafts
+@login_required
+@owned("dossier", dossier_for_user)
+@require_http_methods(["GET", "POST"])
 def suspects(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     seen = list(
         {
@@ -225,6 +270,7 @@ def suspects(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         dossier,
         "complaint_suspects",
         SuspectsForm,
+        questions=_questions(dossier, "suspects"),
         lead=_(
             "Name everyone you think took part, with every pseudonym they use. If you do not "
             "know who it is, leave this empty: the complaint will be against X (an unknown "
@@ -368,39 +414,20 @@ def note_edit(request: HttpRequest, note: ChronologyNote) -> HttpResponse:
 @login_required
 @owned("dossier", dossier_for_user)
 @require_http_methods(["GET", "POST"])
-def letter(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    row = complaint.stored(dossier)
-    exported, generated = letter_versions(dossier)
-    if request.method == "POST" and request.POST.get("action") == "reset":
-        complaint.reset_letter(dossier)
+def letter_page(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    """The letter as an export made now would write it, and the person's own words for it."""
+    if request.method == "POST" and request.POST.get("action") == "forget":
+        complaint.forget_earlier_letter(dossier)
         _saved(request)
         return redirect("evidence:complaint_letter", dossier_id=dossier.pk)
-    data = drafts.form_data(request)
-    if data is not None:
-        form = LetterForm(data)
-        if request.method == "POST" and form.is_valid():
-            try:
-                complaint.save_letter(
-                    dossier,
-                    form.cleaned_data["letter_text"],
-                    generated,
-                    version=form.cleaned_data["version"],
-                )
-            except complaint.OutOfDate:
-                _out_of_date(form, row)
-            else:
-                _saved(request)
-                return redirect("evidence:complaint", dossier_id=dossier.pk)
-    else:
-        form = LetterForm(initial={"version": row.version, "letter_text": exported})
-    return render(
+    text = letter(dossier)
+    return _section(
         request,
-        "evidence/complaint/letter.html",
-        {
-            "dossier": dossier,
-            "form": form,
-            "edited": bool(row.letter_text),
-            "gaps": gaps(form["letter_text"].value() or ""),
-            "title": _TITLES["complaint_letter"],
-        },
+        dossier,
+        "complaint_letter",
+        LetterForm,
+        template="evidence/complaint/letter.html",
+        paragraphs=text.split("\n\n"),
+        gaps=gaps(text),
+        earlier_letter=complaint.stored(dossier).letter_text.strip(),
     )

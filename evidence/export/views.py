@@ -26,7 +26,7 @@ from evidence.complaint.forms import ExportForm
 from evidence.complaint.letter import gaps
 from evidence.export import jobs as exports
 from evidence.export import tasks
-from evidence.export.document.collect import letter_versions
+from evidence.export.document.collect import letter
 from evidence.models import Dossier, Export, ExportStatus
 from evidence.sealing import sealed_files, signing
 
@@ -47,14 +47,13 @@ def export_start(request: HttpRequest, dossier: Dossier) -> HttpResponse:
                 request, _("An export of this dossier was already under way: here it is.")
             )
         return redirect("evidence:export_detail", export_id=export.pk)
-    exported, _generated = letter_versions(dossier)
     return render(
         request,
         "evidence/export/start.html",
         {
             "dossier": dossier,
             "form": form,
-            "gaps": gaps(exported),
+            "gaps": gaps(letter(dossier)),
             "pieces": dossier.pieces.count(),
             "active": exports.active_export(dossier),
             "exports": dossier.exports.all(),

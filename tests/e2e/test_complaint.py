@@ -1,5 +1,6 @@
 """Preparing the complaint and exporting the dossier in a real browser at phone size: fill the
-sections (one wrong value first), add a chronology entry, edit the letter, export, watch the
+sections (one wrong value first), add a chronology entry, add one's own words to the letter
+(which is written anew at every export: a piece added afterwards is in it), export, watch the
 page follow the export by itself, download the ZIP and the PDF and find the letter and the
 piece in them, then delete the export from the vault. Every page is checked with axe-core, for
 horizontal scrolling at 375 px and for console errors; a second test does it all without
@@ -46,7 +47,7 @@ def pdf_text(pdf: bytes, tmp_path) -> str:
     text = subprocess.run(
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-    return re.sub(r"[ \n]+", " ", text)
+    return re.sub(r"[ \n\u00a0\u202f]+", " ", text).replace("’", "'")
 
 
 def download(page, link_name: str, tmp_path) -> tuple[str, bytes]:
@@ -70,6 +71,7 @@ def test_prepare_the_complaint_export_and_open_the_downloads(phone, tmp_path, se
     page.get_by_role("link", name="Qui porte plainte").click()
     check_page(phone)
     page.get_by_label("Prénom et nom").fill("Camille Durand")
+    page.get_by_label("Madame (née)").check()
     page.get_by_label("Date de naissance").fill("1998-05-12")
     page.get_by_label("Lieu de naissance").fill("Nantes")
     page.get_by_label("Adresse postale").fill("8 quai de la Fosse, 44000 Nantes")
@@ -81,6 +83,12 @@ def test_prepare_the_complaint_export_and_open_the_downloads(phone, tmp_path, se
     assert page.get_by_label("Prénom et nom").input_value() == "Camille Durand"  # kept
     check_page(phone)
     page.get_by_label("E-mail").fill("camille@example.org")
+    save_and_continue(phone)
+
+    page.wait_for_url("**/plainte/faits/")
+    check_page(phone)
+    page.get_by_label("Ce qui s’est passé, avec vos mots").fill("Tout a commencé en février.")
+    page.get_by_label("Oui, plus d’une fois").check()
     save_and_continue(phone)
 
     page.wait_for_url("**/plainte/auteurs/")
@@ -112,15 +120,17 @@ def test_prepare_the_complaint_export_and_open_the_downloads(phone, tmp_path, se
 
     page.wait_for_url("**/plainte/lettre/")
     check_page(phone)
-    letter = page.get_by_label("La lettre")
-    text = letter.input_value()
-    assert "Tribunal judiciaire de Nantes" in text and "tom.l" in text
-    letter.fill(text.replace("Je vous prie", "Je reste à votre disposition.\n\nJe vous prie"))
-    page.get_by_role("button", name="Enregistrer la lettre").click()
+    letter = page.get_by_role("region", name="La lettre, telle qu’un export fait maintenant")
+    assert "près le tribunal judiciaire de Nantes" in letter.inner_text()
+    assert "tom.l" in letter.inner_text() and "Tout a commencé en février." in letter.inner_text()
+    page.get_by_label("Ce que vous voulez ajouter à la lettre").fill(
+        "Je reste à votre disposition."
+    )
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_url("**/plainte/")
-    assert page.get_by_text("Modifiée par vous").is_visible()
+    assert page.get_by_text("Écrite à partir de vos réponses à chaque export").is_visible()
     page.get_by_role("link", name="La lettre").click()
-    check_page(phone)  # with the edited-letter notice and the reset button
+    assert "Je reste à votre disposition." in letter.inner_text()
     page.get_by_role("link", name="Retour à la plainte").click()
 
     page.get_by_role("link", name="Exporter le dossier").click()
@@ -147,8 +157,9 @@ def test_prepare_the_complaint_export_and_open_the_downloads(phone, tmp_path, se
     assert archive.read("pieces/piece-001-1.png") == original
     assert archive.read("dossier.pdf") == pdf
     text = pdf_text(pdf, tmp_path)
-    assert "Tribunal judiciaire de Nantes" in text
-    assert "Je reste à votre disposition." in text  # the edited letter
+    assert "près le tribunal judiciaire de Nantes" in text
+    assert "Je soussignée, Camille Durand, née le 12 mai 1998" in text
+    assert "Je reste à votre disposition." in text  # the person's own words
     assert "Pièce n° 1 — Insulte en commentaire" in text
     assert "Premières rumeurs au collège" in text
 

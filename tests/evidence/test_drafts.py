@@ -121,8 +121,8 @@ FORMS = [
     LongForm(
         "the letter",
         lambda dossier: reverse("evidence:complaint_letter", args=[dossier.pk]),
-        lambda dossier: {"version": "0", "action": "save", "letter_text": f"Madame,\n\n{LONG}"},
-        lambda dossier: LONG in complaint.stored(dossier).letter_text,
+        lambda dossier: {"version": "0", "letter_additions": LONG},
+        lambda dossier: complaint.stored(dossier).data.get("letter_additions") == LONG,
     ),
     LongForm(
         "a new entry of the chronology",

@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 
 from evidence.complaint import services as complaint
 from evidence.complaint.data import to_plain
-from evidence.complaint.letter import compose_letter, letter_text
+from evidence.complaint.letter import compose_letter
 from evidence.export.document.data import (
     ChronologyEntry,
     CustodyEntry,
@@ -32,7 +32,7 @@ from evidence.models import Answer, Concerns, Dossier, EvidenceFile, Kind, Piece
 from evidence.sealing import sealed_files
 from evidence.vault import custody
 from guidance.engine import build_plan
-from guidance.facts import FactsError
+from guidance.facts import FactsError, validate_facts
 
 KINDS: dict[str, str] = {
     Kind.IMAGE: "screenshot",
@@ -53,10 +53,6 @@ ROLES: dict[str, str] = {
     Role.HELPER: "une personne de confiance",
 }
 ANSWERS: dict[str, str] = {Answer.YES: "oui", Answer.NO: "non"}
-CONFIDENCE_NOTES = {
-    "secondary": "source secondaire",
-    "unverified": "point non vérifié",
-}
 TITLE_LENGTH = 80
 
 
@@ -76,17 +72,18 @@ def collect(dossier: Dossier, *, now: dt.datetime) -> DossierExport:
         ),
         offences=offences(dossier.facts, today=timezone.localdate(now)),
         custody=tuple(_custody(event) for event in dossier.events.order_by("seq")),
+        facts=_facts(dossier.facts, today=timezone.localdate(now)),
     )
 
 
-def letter_versions(dossier: Dossier) -> tuple[str, str]:
-    """(the letter as it will be exported, the letter generated from the answers)."""
-    data = collect(dossier, now=timezone.now())
-    return letter_text(data), compose_letter(data)
+def letter(dossier: Dossier) -> str:
+    """The letter as an export made now would write it."""
+    return compose_letter(collect(dossier, now=timezone.now()))
 
 
 def offences(facts, *, today: dt.date) -> tuple[Offence, ...]:
-    """What the law says about the facts of the plan; none when the facts are empty or invalid."""
+    """What the law says about the facts of the plan; none when the facts are empty or invalid.
+    The letter cites only those whose conditions are met (evidence.complaint.qualification)."""
     if not facts:
         return ()
     try:
@@ -96,26 +93,27 @@ def offences(facts, *, today: dt.date) -> tuple[Offence, ...]:
     return tuple(_offence(offence) for offence in plan["offences"])
 
 
+def _facts(facts, *, today: dt.date) -> dict:
+    try:
+        return validate_facts(facts or {}, today, required=())
+    except FactsError:
+        return {}
+
+
 def _offence(found: dict) -> Offence:
-    notes = []
-    if found.get("circumstances"):
-        notes.append("circonstances retenues : " + ", ".join(found["circumstances"]))
-    if found.get("note"):
-        notes.append(found["note"])
-    if found.get("confidence") in CONFIDENCE_NOTES:
-        notes.append(CONFIDENCE_NOTES[found["confidence"]])
-    article = found["article"]
-    # The letter writes "art. {article}": "Art. 222-33-2-2 du Code pénal" loses its own "Art.".
-    if article.lower().startswith("art. "):
-        article = article[len("art. ") :]
+    # The plan's advice to the reader ("ne les gardez pas…") is not for the procureur: only
+    # the law, the penalty, its aggravating circumstances and the source go in the dossier.
     return Offence(
-        article=article,
+        id=found["id"],
+        article=found["article"],
         title=found["title"],
         prison_years=found.get("prison_years") or None,
         fine_eur=found.get("fine_eur") or None,
-        note="; ".join(notes),
+        circumstances=tuple(found.get("circumstances") or ()),
         source=found.get("source", ""),
-        checked=found.get("checked", ""),
+        checked=dt.date.fromisoformat(found["checked"]) if found.get("checked") else None,
+        confidence=found.get("confidence", ""),
+        conditional=bool(found.get("only_if")),
     )
 
 

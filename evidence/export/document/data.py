@@ -5,10 +5,17 @@ pure."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
+from common.dates import in_paris
 from evidence.complaint.data import Complaint
+
+# What a piece's place in the chronology rests on: the publication date read off the screen,
+# or, when that is relative ("hier") or missing, the latest it can be: the capture, else the
+# server's receipt.
+Anchor = Literal["publication", "capture", "receipt"]
 
 
 @dataclass(frozen=True)
@@ -67,9 +74,28 @@ class ExportPiece:
     sealed_values: dict = field(default_factory=dict)
 
     @property
-    def date(self) -> dt.datetime | None:
-        """The date the piece stands at in the chronology: publication, else capture."""
-        return self.published_at or self.captured_at
+    def dating(self) -> Dating | None:
+        """Where the piece stands in the chronology. An exact publication date; else, for a
+        date read as relative or unreadable, or none read but a capture time known, the latest
+        the content can date from, marked approximate; else none (an undated piece)."""
+        if self.published_at:
+            return Dating(in_paris(self.published_at).date(), "publication")
+        if not (self.published_text or self.captured_at):
+            return None
+        if self.captured_at:
+            return Dating(in_paris(self.captured_at).date(), "capture", self.published_text)
+        return Dating(in_paris(self.received_at).date(), "receipt", self.published_text)
+
+
+@dataclass(frozen=True)
+class Dating:
+    date: dt.date  # in Paris
+    anchor: Anchor
+    shown: str = ""  # what the screen showed, when not an absolute date ("hier")
+
+    @property
+    def approximate(self) -> bool:
+        return self.anchor != "publication"
 
 
 @dataclass(frozen=True)
@@ -77,17 +103,38 @@ class ChronologyEntry:
     date: dt.date
     text: str
     piece_number: int | None = None
+    dating: Dating | None = None  # a piece's; None for the person's own entries
+
+    @property
+    def approximate(self) -> bool:
+        return self.dating is not None and self.dating.approximate
 
 
 @dataclass(frozen=True)
 class Offence:
-    article: str
+    """An offence the guidance engine found for the dossier's facts."""
+
+    id: str  # as in guidance/content/offences.yaml: "222-33-2-2", "loi1881-33"
+    article: str  # as cited: "Art. 222-33-2-2 du Code pénal", "Loi du 29 juillet 1881, art. 33"
     title: str
     prison_years: float | None
     fine_eur: int | None
-    note: str = ""
+    circumstances: tuple[str, ...] = ()  # the aggravating circumstances retained
     source: str = ""
-    checked: str = ""
+    checked: dt.date | None = None
+    confidence: str = ""  # "verified", "secondary", "unverified"
+    # The plan could not tell from the facts whether it applies ("only if the images are
+    # real"): the person must confirm it in the complaint (evidence.complaint.qualification).
+    conditional: bool = False
+
+
+@dataclass(frozen=True)
+class RemovedPiece:
+    """A piece its owner deleted: its number is never reused, and the gap is explained."""
+
+    number: int
+    removed_at: dt.datetime | None
+    event: int  # its event in the custody log
 
 
 @dataclass(frozen=True)
@@ -114,21 +161,36 @@ class DossierExport:
     free_entries: tuple[ChronologyEntry, ...] = ()
     offences: tuple[Offence, ...] = ()
     custody: tuple[CustodyEntry, ...] = ()
+    # The guidance facts the dossier was started from, checked ({} when none or invalid).
+    facts: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def custody_head(self) -> str:
         return self.custody[-1].hash if self.custody else ""
 
     @property
-    def period(self) -> tuple[dt.date | None, dt.date | None]:
-        dates = [p.date.date() for p in self.pieces if p.date] + [e.date for e in self.free_entries]
-        return (min(dates), max(dates)) if dates else (None, None)
+    def period(self) -> tuple[ChronologyEntry | None, ChronologyEntry | None]:
+        """The first and the last entries of the chronology."""
+        entries = self.chronology()
+        return (entries[0], entries[-1]) if entries else (None, None)
 
     def chronology(self) -> list[ChronologyEntry]:
         """The account of the facts: each dated piece and each free entry, oldest first."""
         entries = list(self.free_entries)
         for piece in self.pieces:
-            if piece.date:
+            dating = piece.dating
+            if dating is not None:
                 summary = piece.description or piece.title
-                entries.append(ChronologyEntry(piece.date.date(), summary, piece.number))
+                entries.append(ChronologyEntry(dating.date, summary, piece.number, dating))
         return sorted(entries, key=lambda e: (e.date, e.piece_number or 0))
+
+    @property
+    def removed_pieces(self) -> tuple[RemovedPiece, ...]:
+        """The pieces deleted from the dossier, as its custody log records them."""
+        kept = {piece.number for piece in self.pieces}
+        removed = {}
+        for entry in self.custody:
+            number = entry.payload.get("piece")
+            if entry.kind == "piece_deleted" and isinstance(number, int) and number not in kept:
+                removed[number] = RemovedPiece(number, entry.at, entry.seq)
+        return tuple(removed[number] for number in sorted(removed))

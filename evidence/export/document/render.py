@@ -10,8 +10,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from common.pdf import Loader, RestrictedFetcher, render_pdf, resource_url, static_stylesheet
-from evidence.complaint.letter import letter_text
-from evidence.export.document.data import DossierExport, ExportFile, ExportPiece
+from evidence.complaint import qualification
+from evidence.complaint.letter import compose_letter, filed_by, on_behalf_of, recipient, title
+from evidence.export.document.data import DossierExport, ExportFile, ExportPiece, RemovedPiece
 
 STYLESHEET = "css/dossier-pdf.css"
 KIND_LABELS = {
@@ -46,6 +47,16 @@ class _PieceView:
         return KIND_LABELS.get(self.piece.kind, self.piece.kind)
 
 
+def _bordereau(dossier: DossierExport) -> list[tuple[ExportPiece | None, RemovedPiece | None]]:
+    """Every number handed out, in order: (the piece, None), or (None, the removed piece) that
+    explains a gap in the numbering."""
+    rows: dict[int, tuple[ExportPiece | None, RemovedPiece | None]] = {
+        piece.number: (piece, None) for piece in dossier.pieces
+    }
+    rows.update({removed.number: (None, removed) for removed in dossier.removed_pieces})
+    return [rows[number] for number in sorted(rows)]
+
+
 def dossier_html(dossier: DossierExport) -> tuple[str, dict[str, Loader]]:
     """The HTML of the dossier and the allow-list of the resources it may fetch."""
     stylesheet_url, stylesheet = static_stylesheet(STYLESHEET)
@@ -70,9 +81,18 @@ def dossier_html(dossier: DossierExport) -> tuple[str, dict[str, Loader]]:
         pieces.append(_PieceView(piece, files))
     context = {
         "dossier": dossier,
+        "title": title(dossier),
+        "filed_by": filed_by(dossier.complaint),
+        "on_behalf_of": on_behalf_of(dossier.complaint),
+        "recipient": recipient(dossier.complaint),
         "period": dossier.period,
         "chronology": dossier.chronology(),
-        "letter_paragraphs": letter_text(dossier).split("\n\n"),
+        "letter_paragraphs": compose_letter(dossier).split("\n\n"),
+        "offences": [
+            (offence, qualification.confirmed_condition(offence))
+            for offence in qualification.cited(dossier)
+        ],
+        "bordereau": _bordereau(dossier),
         "pieces": pieces,
         "integrity_rows": integrity_rows,
         "stylesheet_url": stylesheet_url,

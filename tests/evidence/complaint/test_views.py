@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from evidence.complaint import services as complaint
-from evidence.models import ChronologyNote, Concerns, Role
+from evidence.models import ChronologyNote, Complaint, Concerns, Role
 from tests.evidence.factories import add_image_piece, make_dossier, make_note
 
 pytestmark = pytest.mark.django_db
@@ -55,20 +55,22 @@ ADULT_IDENTITY = {
 
 def test_the_overview_lists_every_section_and_what_the_letter_still_misses(owner_client, dossier):
     page = owner_client.get(url("complaint", dossier)).text
-    for title in ("Qui porte plainte", "L’auteur ou les auteurs", "Témoins", "Le préjudice",
-                  "À qui l’envoyer", "Chronologie", "La lettre"):  # fmt: skip
+    for title in ("Qui porte plainte", "Ce qui s’est passé", "L’auteur ou les auteurs", "Témoins",
+                  "Le préjudice", "À qui l’envoyer", "Chronologie", "La lettre"):  # fmt: skip
         assert title in page, title
     assert "Aucun auteur nommé : la plainte sera contre X" in page
     assert "ville du tribunal judiciaire" in page  # a gap of the letter
 
 
-def test_the_identity_section_saves_and_leads_to_the_authors(owner_client, dossier):
+def test_the_identity_section_saves_and_leads_to_what_happened(owner_client, dossier):
     response = owner_client.post(
-        url("complaint_identity", dossier), {"version": "0", **ADULT_IDENTITY}
+        url("complaint_identity", dossier),
+        {"version": "0", **ADULT_IDENTITY, "complainant_civility": "madame"},
     )
-    assert response["Location"] == url("complaint_suspects", dossier)
+    assert response["Location"] == url("complaint_facts", dossier)
     assert data(dossier)["complainant"] == {
         "name": "Camille Durand",
+        "civility": "madame",
         "birth_date": "1998-05-12",
         "birth_place": "Nantes",
         "occupation": "infirmière",
@@ -76,7 +78,7 @@ def test_the_identity_section_saves_and_leads_to_the_authors(owner_client, dossi
         "phone": "06 12 34 56 78",
         "email": "camille@example.org",
     }
-    page = owner_client.get(url("complaint_suspects", dossier)).text
+    page = owner_client.get(url("complaint_facts", dossier)).text
     assert "Enregistré." in page
 
 
@@ -205,6 +207,75 @@ def test_emptying_an_author_removes_them(owner_client, dossier):
         {"version": "1", **blocks("suspects", {"name": ""}, {}, initial=1)},
     )
     assert data(dossier)["suspects"] == []
+
+
+def test_a_pseudonym_with_a_comma_stays_one_pseudonym(owner_client, dossier):
+    owner_client.post(
+        url("complaint_suspects", dossier),
+        {"version": "0", **blocks("suspects", {"pseudonyms": "kev, le boss\r\n@tom_75; bis\r\n"})},
+    )
+    assert data(dossier)["suspects"][0]["pseudonyms"] == ["kev, le boss", "@tom_75; bis"]
+    page = owner_client.get(url("complaint_letter", dossier)).text
+    assert "«\u202fkev, le boss\u202f» et «\u202f@tom_75; bis\u202f»" in page
+
+
+# --- What happened, and the questions that decide what the letter cites --------------------------
+
+INTIMATE = {"role": "victim", "victim_age": "adult", "acts": ["intimate_images"]}
+AT_SCHOOL = {"role": "victim", "victim_age": "15_17", "acts": ["insults"]}
+
+
+def test_the_persons_account_and_whether_it_happened_again_are_saved(owner_client, dossier):
+    response = owner_client.post(
+        url("complaint_facts", dossier),
+        {"version": "0", "facts_account": "Tout a commencé en mars.", "repeated": "yes"},
+    )
+    assert response["Location"] == url("complaint_suspects", dossier)
+    assert data(dossier)["facts_account"] == "Tout a commencé en mars."
+    assert data(dossier)["repeated"] == "yes"
+    letter = owner_client.get(url("complaint_letter", dossier)).text
+    assert "Tout a commencé en mars." in letter and "faits répétés" in letter
+
+
+def test_a_question_is_asked_only_when_the_offences_found_depend_on_it(owner_client, owner):
+    with_images = make_dossier(owner, facts=INTIMATE)
+    page = owner_client.get(url("complaint_facts", with_images)).text
+    assert "Les images sexuelles sont-elles de vraies images de vous" in page
+    assert "Certaines sont-elles truquées ou fabriquées" in page
+    assert "lieu privé" not in page  # no photo or video taken of the person was declared
+    without = owner_client.get(url("complaint_facts", make_dossier(owner))).text
+    assert "vraies images" not in without and "Pour citer les bons articles" not in without
+
+
+def test_a_confirmed_condition_is_saved_and_lets_the_letter_cite_the_offence(owner_client, owner):
+    dossier = make_dossier(owner, facts=INTIMATE)
+    assert "226-2-1" not in owner_client.get(url("complaint_letter", dossier)).text
+    owner_client.post(
+        url("complaint_facts", dossier),
+        {"version": "0", "real_images": "yes", "faked_images": "no"},
+    )
+    assert (data(dossier)["real_images"], data(dossier)["faked_images"]) == ("yes", "no")
+    letter = owner_client.get(url("complaint_letter", dossier)).text
+    assert "art. 226-2-1 du Code pénal" in letter and "226-8-1" not in letter
+    page = owner_client.get(url("complaint_facts", dossier)).text
+    assert 'name="real_images" value="yes" id="id_real_images_0" checked>' in page
+
+
+def test_the_school_question_is_asked_about_the_author_for_a_classmate_only(owner_client, owner):
+    classmate = make_dossier(owner, facts={**AT_SCHOOL, "author_relation": "classmate"})
+    page = owner_client.get(url("complaint_suspects", classmate)).text
+    assert "Êtes-vous élève, et l’auteur étudie-t-il ou travaille-t-il" in page
+    stranger = make_dossier(owner, facts={**AT_SCHOOL, "author_relation": "stranger"})
+    assert "Êtes-vous élève" not in owner_client.get(url("complaint_suspects", stranger)).text
+
+
+def test_for_a_child_the_questions_speak_of_the_child(owner_client, owner):
+    dossier = make_dossier(
+        owner, concerns=Concerns.CHILD, person_name="Inès", person_age_band="15_17",
+        role=Role.PARENT, facts={**INTIMATE, "role": "guardian", "victim_age": "15_17"},
+    )  # fmt: skip
+    page = owner_client.get(url("complaint_facts", dossier)).text
+    assert "de vraies images de l’enfant" in page
 
 
 def test_witnesses_are_saved_as_a_list(owner_client, dossier):
@@ -338,8 +409,8 @@ def test_blocks_saved_before_formsets_still_read(owner_client, owner):
     )
     assert [r["name"] for r in data(dossier)["representatives"]] == ["Anne Martin", "Paul"]
     assert set(data(dossier)["representatives"][1]) == {
-        "name", "birth_date", "birth_place", "occupation", "address", "phone", "email",
-        "relationship",
+        "name", "civility", "birth_date", "birth_place", "occupation", "address", "phone",
+        "email", "relationship",
     }  # fmt: skip
 
 
@@ -359,12 +430,17 @@ def test_for_a_child_the_identity_asks_for_the_child_and_two_representatives(own
         {
             "version": "0",
             "victim_name": "Inès Martin",
+            "victim_civility": "madame",
             "victim_birth_date": "2013-02-01",
             **blocks("representatives", {"name": "Anne Martin", "relationship": "mère"}, {}),
         },
     )
     saved = data(dossier)
-    assert saved["victim"] == {"name": "Inès Martin", "birth_date": "2013-02-01"}
+    assert saved["victim"] == {
+        "name": "Inès Martin",
+        "civility": "madame",
+        "birth_date": "2013-02-01",
+    }
     assert saved["representatives"][0]["relationship"] == "mère"
     plain = complaint.to_plain(complaint.stored(dossier), minor=True)
     assert [r.name for r in plain.representatives] == ["Anne Martin"]  # the empty one dropped
@@ -423,48 +499,58 @@ def test_an_entry_edited_with_a_bad_date_keeps_what_was_typed(owner_client, doss
 # --- The letter ----------------------------------------------------------------------------------
 
 
-def test_the_letter_page_is_filled_with_the_generated_letter(owner_client, dossier):
+def test_the_letter_page_shows_the_letter_an_export_would_write(owner_client, dossier):
     complaint.save_section(dossier, {"tribunal_city": "Lyon"}, version=0)
+    add_image_piece(dossier, title="Menace")
     page = owner_client.get(url("complaint_letter", dossier)).text
-    assert "Tribunal judiciaire de Lyon" in page
-    assert "Je soussigné(e)" in page and 'lang="fr"' in page
-    assert "Revenir à la lettre générée" not in page  # nothing to reset yet
+    assert "près le tribunal judiciaire de Lyon" in page and 'lang="fr"' in page
+    assert "pièce n°\u00a01" in page and "Menace" in page
+    assert "Votre ancienne version" not in page  # nothing edited by hand before
 
 
-def test_an_edited_letter_is_stored_and_reset_goes_back_to_the_generated_one(owner_client, dossier):
+def test_the_persons_own_words_are_saved_and_go_into_the_letter(owner_client, dossier):
     response = owner_client.post(
         url("complaint_letter", dossier),
-        {"action": "save", "version": version(dossier), "letter_text": "Ma lettre.\r\n"},
+        {"version": version(dossier), "letter_additions": "Je reste à votre disposition."},
     )
     assert response["Location"] == url("complaint", dossier)
-    assert complaint.stored(dossier).letter_text == "Ma lettre."
+    assert data(dossier)["letter_additions"] == "Je reste à votre disposition."
     page = owner_client.get(url("complaint_letter", dossier)).text
-    assert "Ma lettre.</textarea>" in page and "Vous avez modifié cette lettre" in page
-    assert "Modifiée par vous" in owner_client.get(url("complaint", dossier)).text
-    owner_client.post(url("complaint_letter", dossier), {"action": "reset"})
-    assert complaint.stored(dossier).letter_text == ""
-    assert "Je soussigné(e)" in owner_client.get(url("complaint_letter", dossier)).text
+    assert page.count("Je reste à votre disposition.") == 2  # in the letter, in the field
 
 
-def test_saving_the_generated_letter_unchanged_keeps_it_generated(owner_client, dossier):
-    from evidence.export.document.collect import letter_versions
-
-    _exported, generated = letter_versions(dossier)
+def test_the_letter_follows_a_piece_added_after_the_persons_words(owner_client, dossier):
+    add_image_piece(dossier, title="Première")
     owner_client.post(
         url("complaint_letter", dossier),
-        {"version": version(dossier), "letter_text": generated.replace("\n", "\r\n")},
+        {"version": version(dossier), "letter_additions": "Mes mots."},
     )
-    assert complaint.stored(dossier).letter_text == ""  # still follows the answers
+    add_image_piece(dossier, title="Ajoutée ensuite")
+    page = owner_client.get(url("complaint_letter", dossier)).text
+    assert "2 pièces, numérotées" in page and "Ajoutée ensuite" in page
 
 
-def test_a_letter_that_is_too_long_is_refused_and_kept(owner_client, dossier):
-    text = "a" * 50_001
+def test_words_that_are_too_long_are_refused_and_kept(owner_client, dossier):
+    text = "a" * 5001
     response = owner_client.post(
-        url("complaint_letter", dossier), {"version": version(dossier), "letter_text": text}
+        url("complaint_letter", dossier), {"version": version(dossier), "letter_additions": text}
     )
     assert response.status_code == 200 and 'aria-invalid="true"' in response.text
     assert text in response.text
+    assert "letter_additions" not in data(dossier)
+
+
+def test_a_letter_edited_by_hand_before_is_shown_until_deleted(owner_client, dossier):
+    complaint.save_section(dossier, {}, version=0)
+    Complaint.objects.update_or_create(
+        dossier=dossier, defaults={"letter_text": "Ma lettre d’avant."}
+    )
+    assert "Votre ancienne version vous attend" in owner_client.get(url("complaint", dossier)).text
+    page = owner_client.get(url("complaint_letter", dossier)).text
+    assert "Ma lettre d’avant.</textarea>" in page and "n’est pas exportée" in page
+    owner_client.post(url("complaint_letter", dossier), {"action": "forget"})
     assert complaint.stored(dossier).letter_text == ""
+    assert "Ma lettre d’avant." not in owner_client.get(url("complaint_letter", dossier)).text
 
 
 def test_for_an_adult_helped_by_someone_the_form_asks_for_their_details(owner_client, owner):

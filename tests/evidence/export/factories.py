@@ -10,13 +10,13 @@ from functools import cache
 from PIL import Image, ImageDraw
 
 from evidence.complaint.data import Complaint, Harm, Person, Suspect, Witness
+from evidence.export.document.collect import offences
 from evidence.export.document.data import (
     ChronologyEntry,
     CustodyEntry,
     DossierExport,
     ExportFile,
     ExportPiece,
-    Offence,
 )
 from evidence.export.document.package import Attestation
 from evidence.intake.images import ingest_image
@@ -38,6 +38,17 @@ def screenshot(number: int) -> bytes:
 
 
 RECEIVED = dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+TODAY = dt.date(2026, 11, 21)
+# What the questionnaire said, by default: insults in public on Instagram, for an adult; the
+# same for a teenager, told by a parent.
+ADULT_FACTS = {
+    "role": "victim",
+    "victim_age": "adult",
+    "acts": ["insults"],
+    "visibility": "public",
+    "platforms": ["instagram"],
+}
+MINOR_FACTS = {**ADULT_FACTS, "role": "guardian", "victim_age": "15_17"}
 # A fixed signing key for the tests of the package: not the server's.
 TEST_KEYS = SigningKeyring(decode_key("q8l9UK0u8kXNm7VvF2cT5sZ3yYH1hGd4wEaR6oPtQ0U"))
 
@@ -99,8 +110,11 @@ def piece(number: int, **fields) -> ExportPiece:
     return ExportPiece(**defaults)
 
 
-def custody(pieces: tuple[ExportPiece, ...]) -> tuple[CustodyEntry, ...]:
-    """A signed custody log as the vault writes it: the dossier, then each piece added."""
+def custody(
+    pieces: tuple[ExportPiece, ...], removed: tuple[int, ...] = ()
+) -> tuple[CustodyEntry, ...]:
+    """A signed custody log as the vault writes it: the dossier, then each piece added, then
+    the tombstones of the `removed` piece numbers."""
     payloads = [{"action": "dossier_created", "at": RECEIVED.isoformat(), "record": {}}]
     for item in pieces:
         payloads.append(
@@ -126,6 +140,15 @@ def custody(pieces: tuple[ExportPiece, ...]) -> tuple[CustodyEntry, ...]:
                     )
                     for file in item.files
                 ],
+            }
+        )
+    for number in removed:
+        payloads.append(
+            {
+                "action": "piece_deleted",
+                "at": (RECEIVED + dt.timedelta(hours=1, minutes=number)).isoformat(),
+                "piece": number,
+                "files": [],
             }
         )
     entries, previous = [], GENESIS
@@ -159,8 +182,18 @@ def attestation() -> Attestation:
     )
 
 
-def dossier(pieces: int = 3, *, minor: bool = False, suspects=(), **complaint) -> DossierExport:
-    made = tuple(piece(n) for n in range(1, pieces + 1))
+def dossier(
+    pieces: int | tuple[ExportPiece, ...] = 3,
+    *,
+    minor: bool = False,
+    suspects=(),
+    facts: dict | None = None,
+    removed: tuple[int, ...] = (),
+    **complaint,
+) -> DossierExport:
+    """A dossier of `pieces` screenshots (or these pieces), its complaint filled in, and the
+    offences the guidance engine finds for `facts` (by default, public insults)."""
+    made = pieces if isinstance(pieces, tuple) else tuple(piece(n) for n in range(1, pieces + 1))
     if minor:
         complaint.setdefault("victim_is_minor", True)
         complaint.setdefault("victim", Person(name="Léa Martin", birth_date="3 mars 2011"))
@@ -177,12 +210,14 @@ def dossier(pieces: int = 3, *, minor: bool = False, suspects=(), **complaint) -
                 birth_place="Nantes",
                 address="8 quai de la Fosse, 44000 Nantes",
                 phone="06 12 34 56 78",
+                civility="madame",
             ),
         )
     complaint.setdefault("tribunal_city", "Lyon")
     complaint.setdefault("place", "Lyon")
     complaint.setdefault("witnesses", (Witness("Noé Bernard", "noe@example.org"),))
     complaint.setdefault("harm", Harm(health="angoisses, perte d'appétit", sleep="insomnies"))
+    facts = facts if facts is not None else (MINOR_FACTS if minor else ADULT_FACTS)
     return DossierExport(
         reference="D-7F3A9C",
         concerns="Léa Martin" if minor else "Camille Durand",
@@ -190,17 +225,9 @@ def dossier(pieces: int = 3, *, minor: bool = False, suspects=(), **complaint) -
         complaint=Complaint(suspects=tuple(suspects), **complaint),
         pieces=made,
         free_entries=(ChronologyEntry(dt.date(2026, 9, 28), "Première rumeur au collège"),),
-        offences=(
-            Offence(
-                "222-33-2-2",
-                "Harcèlement moral",
-                3,
-                45000,
-                source="doctrine.fr, art. 222-33-2-2",
-                checked="2026-11-21",
-            ),
-        ),
-        custody=custody(made),
+        offences=offences(facts, today=TODAY),
+        custody=custody(made, removed),
+        facts=facts,
     )
 
 

@@ -25,7 +25,7 @@ from evidence.complaint import services as complaint
 from evidence.export import jobs as exports
 from evidence.export.document.collect import collect
 from evidence.export.document.render import dossier_html
-from evidence.models import Concerns, Export, ExportStatus, Role, Sensitivity
+from evidence.models import Complaint, Concerns, Export, ExportStatus, Role, Sensitivity
 from evidence.sealing import sealed_files, signing
 from evidence.vault import services as vault
 from evidence.vault import verification
@@ -97,7 +97,9 @@ def pdftotext(pdf: bytes, folder) -> str:
     out = subprocess.run(
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-    return re.sub(r"[ \n]+", " ", out)
+    # One space for any run of spaces, no-break spaces (French typography) and line ends; the
+    # straight apostrophe for the typographic one: phrases can then be searched as typed.
+    return re.sub(r"[ \n\u00a0\u202f]+", " ", out).replace("’", "'")
 
 
 def chapter(text: str, title: str, following: str) -> str:
@@ -133,8 +135,8 @@ def exported(owner, owner_client, tmp_path) -> Exported:
 def test_the_pdf_holds_every_element_the_complaint_letter_needs(exported):
     for element in (
         "Madame, Monsieur le procureur de la République",
-        "Tribunal judiciaire de Nantes",
-        "Camille Durand, né(e) le 12 mai 1998 à Nantes",  # état civil
+        "près le tribunal judiciaire de Nantes",
+        "Camille Durand, né(e) le 12 mai 1998 à Nantes",  # état civil (Madame or Monsieur unsaid)
         "8 quai de la Fosse, 44000 Nantes (06 12 34 56 78, camille@example.org)",  # contact
         "le 1er mars 2025 : Première rumeur au collège",  # the account, dated
         "(pièce n° 1)",
@@ -196,11 +198,22 @@ def test_the_zip_holds_the_pdf_that_was_downloaded(exported):
 def test_the_law_section_comes_from_the_facts_of_the_plan(owner, owner_client, tmp_path):
     facts = {"role": "victim", "victim_age": "15_17", "acts": ["insults"]}
     dossier = make_dossier(owner, facts=facts)
+    add_pieces(dossier, 2)  # on two days: repeated
     text = export_through_the_views(owner_client, dossier, tmp_path).text
     law = chapter(text, "3. Ce que dit la loi", "4. Le préjudice")
     assert "222-33-2-2" in law and "Harcèlement moral" in law
-    assert "circonstances retenues : victime" in law  # (mineure), aggravating
-    assert "Harcèlement moral, dont le cyberharcèlement (art. 222-33-2-2 du Code pénal)" in text
+    assert "Circonstances aggravantes retenues : victime mineure" in law
+    assert "harcèlement moral, dont le cyberharcèlement (art. 222-33-2-2 du Code pénal)" in text
+
+
+def test_a_single_act_is_not_called_harassment_in_the_law_section(owner, owner_client, tmp_path):
+    facts = {"role": "victim", "victim_age": "adult", "acts": ["insults"], "visibility": "private"}
+    dossier = make_dossier(owner, facts=facts)
+    add_pieces(dossier, 1)
+    text = export_through_the_views(owner_client, dossier, tmp_path).text
+    law = chapter(text, "3. Ce que dit la loi", "4. Le préjudice")
+    assert "222-33-2-2" not in law and "R621-1 et R621-2" in law
+    assert "injure et diffamation non publiques (art. R621-1 et R621-2 du Code pénal)" in text
 
 
 @pytest.mark.parametrize("facts", [{}, {"role": "nobody"}, {"acts": ["insults"]}])
@@ -237,10 +250,12 @@ def test_a_minors_dossier_names_the_child_and_the_representatives(owner, owner_c
         ],
     )
     text = export_through_the_views(owner_client, dossier, tmp_path).text
-    assert "Anne Martin" in text and "mère" in text and "Paul Martin" in text
-    assert "représentant(e) légal(e) de Léa Martin, né(e) le 3 mars 2011, mineur(e)" in text
-    assert "Signature : Anne Martin et Paul Martin" in text
-    assert "Concerne Léa Martin" in text
+    assert "Nous soussignés, Anne Martin (mère)" in text and "et Paul Martin (père)" in text
+    # The child's form was not said: the neutral one, for the child only.
+    assert "représentants légaux de Léa Martin, né(e) le 3 mars 2011, mineur(e)" in text
+    assert "Signatures : Anne Martin et Paul Martin" in text
+    assert "Plainte déposée par Anne Martin (mère) et Paul Martin (père)" in text  # the cover
+    assert "Au nom de Léa Martin, mineur(e)" in text
 
 
 def test_a_teenager_filing_for_themself_is_a_minor_too(owner):
@@ -259,21 +274,42 @@ def test_known_authors_are_named_with_every_pseudonym(owner, owner_client, tmp_p
         ],
     )
     text = export_through_the_views(owner_client, dossier, tmp_path).text
-    assert "Kevin L., utilisant le(s) pseudonyme(s) « harceleur_42 », « kev.l »" in text
-    assert "une personne non identifiée, utilisant le(s) pseudonyme(s) « @anonyme_99 »" in text
+    assert "Kevin L., utilisant les pseudonymes « harceleur_42 » et « kev.l »" in text
+    assert "une personne non identifiée, utilisant le pseudonyme « @anonyme_99 »" in text
     assert "contre X" not in text
 
 
-def test_the_edited_letter_is_the_one_exported(owner, owner_client, tmp_path):
+def letter_count(text: str) -> int:
+    letter = chapter(text, "1. Lettre au procureur", "2. Exposé des faits")
+    return int(re.search(r"Je joins à la présente plainte (\d+) pièces?", letter).group(1))
+
+
+def test_a_piece_added_after_the_letter_was_written_is_in_the_next_export(
+    owner, owner_client, tmp_path
+):
     dossier = make_dossier(owner)
-    row = complaint.stored(dossier)
-    complaint.save_letter(
-        dossier, "Ma lettre à moi, écrite à la main.", "générée", version=row.version
+    add_pieces(dossier, 2)
+    save(dossier, **ADULT, letter_additions="Je reste à votre disposition.")
+    first = export_through_the_views(owner_client, dossier, tmp_path)
+    assert letter_count(first.text) == 2
+    add_image_piece(dossier, data=screenshot(3), title="Ajoutée après la lettre")
+    Export.objects.all().delete()
+    second = export_through_the_views(owner_client, dossier, tmp_path).text
+    bordereau = chapter(second, "5. Bordereau de pièces", "6. Les pièces")
+    assert letter_count(second) == 3 == len(re.findall(r"\b[123] (?:Insulte|Ajoutée)", bordereau))
+    assert "pièce n° 3 : Ajoutée après la lettre" in second
+    assert "Je reste à votre disposition." in second  # the person's words, still there
+
+
+def test_a_letter_edited_by_hand_before_is_never_exported(owner, owner_client, tmp_path):
+    dossier = make_dossier(owner)
+    complaint.save_section(dossier, ADULT, version=0)
+    Complaint.objects.update_or_create(
+        dossier=dossier, defaults={"letter_text": "8 pièce(s) jointes"}
     )
     text = export_through_the_views(owner_client, dossier, tmp_path).text
-    letter = chapter(text, "1. Lettre au procureur", "2. Exposé des faits")
-    assert "Ma lettre à moi, écrite à la main." in letter
-    assert "Je soussigné(e)" not in letter
+    assert "8 pièce(s)" not in text
+    assert "Je soussigné(e), Camille Durand" in text
 
 
 def test_a_date_shown_without_its_time_is_not_given_a_time(owner, owner_client, tmp_path):

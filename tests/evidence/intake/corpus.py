@@ -22,11 +22,13 @@ HTML_PAYLOAD = b"<html><script>alert(1)</script></html>"
 
 
 @cache
-def phone_screenshot() -> bytes:
-    """A 1170x2532 PNG like an iPhone capture of a conversation: bubbles and lines of text."""
+def phone_screenshot(header: str = "") -> bytes:
+    """A 1170x2532 PNG like an iPhone capture of a conversation: bubbles and lines of text (a
+    different `header` makes a different capture)."""
     image = Image.new("RGB", PHONE_SCREEN, "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, PHONE_SCREEN[0], 180), fill=(245, 245, 245))
+    draw.text((40, 80), header, fill="black")
     for row, top in enumerate(range(260, PHONE_SCREEN[1] - 200, 220)):
         mine = row % 2 == 1
         left = 420 if mine else 40

@@ -58,7 +58,7 @@ def typed_dossier(owner):
         reported_to_3018=True,
     )
     complaint.save_section(dossier, IDENTITY, version=0)
-    complaint.save_letter(dossier, LETTER, "", version=1)
+    complaint.save_section(dossier, {"letter_additions": LETTER}, version=1)
     make_note(dossier, text=NOTE)
     return dossier
 
@@ -96,7 +96,7 @@ def test_what_was_typed_reads_back_in_clear_through_the_models(typed_dossier):
     assert EvidenceFile.objects.get().original_name == "snap_tom_bernardin.png"
     stored = Complaint.objects.get()
     assert stored.data["complainant"] == IDENTITY["complainant"]
-    assert stored.letter_text == LETTER
+    assert stored.data["letter_additions"] == LETTER
     assert ChronologyNote.objects.get().text == NOTE
 
 

@@ -145,6 +145,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # The quick exit reads and writes it: a Redis that is down or hangs must cost it
+            # a fraction of a second, not the client's default of waiting for ever.
+            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3},
         }
     }
 else:

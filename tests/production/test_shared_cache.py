@@ -1,0 +1,71 @@
+"""The shared cache (Redis, REDIS_URL) holds the sessions the quick exit revoked. When it cannot
+be reached, or does not answer, the quick exit must still answer at once and still end the
+session (its database row), and the site must not hang on it.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+
+from tests.production.conftest import settings_for
+
+pytestmark = pytest.mark.django_db
+
+AT_ONCE = 2.0  # seconds
+
+
+@pytest.fixture
+def silent_redis() -> Iterator[str]:
+    """A port that accepts connections and never answers: a Redis that hangs."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+
+
+@pytest.fixture
+def closed_redis() -> str:
+    """A port nobody listens on: a Redis that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def use_cache(settings, tmp_path, redis_url: str) -> None:
+    settings.CACHES = settings_for(tmp_path / "var", REDIS_URL=redis_url).CACHES
+
+
+@pytest.mark.parametrize("redis", ["closed_redis", "silent_redis"])
+def test_the_quick_exit_answers_at_once_and_ends_the_session_without_redis(
+    request, redis, owner_client, settings, tmp_path
+):
+    use_cache(settings, tmp_path, request.getfixturevalue(redis))
+    key = owner_client.session.session_key
+
+    started = time.monotonic()
+    response = owner_client.get(reverse("quick_exit"))
+    took = time.monotonic() - started
+
+    assert response.status_code == 302 and response["Location"] == settings.QUICK_EXIT_URL
+    assert took < AT_ONCE, f"the quick exit took {took:.1f} s"
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+@pytest.mark.parametrize("redis", ["closed_redis", "silent_redis"])
+def test_the_dossiers_still_open_while_redis_is_unreachable(
+    request, redis, owner_client, settings, tmp_path
+):
+    use_cache(settings, tmp_path, request.getfixturevalue(redis))
+
+    started = time.monotonic()
+    response = owner_client.get(reverse("evidence:dossier_list"))
+
+    assert response.status_code == 200
+    assert time.monotonic() - started < AT_ONCE

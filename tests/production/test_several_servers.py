@@ -7,6 +7,7 @@ session ended on one must be ended on both.
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -145,3 +146,37 @@ def test_several_web_servers_refuse_to_start_without_what_they_must_share(tmp_pa
     assert result.returncode != 0
     assert "WEB_NODES=2: several web servers must share their state" in result.stderr
     assert missing in result.stderr.splitlines()[-1]
+
+
+def test_check_deploy_is_clean_for_the_several_servers_configuration_of_the_readme(tmp_path):
+    result = subprocess.run(
+        [servers.PYTHON, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=servers.ROOT,
+        env=servers.child_environment(
+            {
+                "PRODUCTION": "1",
+                "SECRET_KEY": secrets.token_urlsafe(64),
+                "EVIDENCE_ENCRYPTION_KEYS": secrets.token_urlsafe(32),
+                "EVIDENCE_SIGNING_KEYS": secrets.token_urlsafe(32),
+                "ALLOWED_HOSTS": "aide.example.org",
+                "CSRF_TRUSTED_ORIGINS": "https://aide.example.org",
+                "TRUSTED_PROXY_COUNT": "1",
+                "DATABASE_URL": "postgres://site:secret@db.internal:5432/site",
+                "S3_BUCKET": "evidence",
+                "S3_ENDPOINT_URL": "https://garage.internal:3900",
+                "S3_REGION": "garage",
+                "S3_ACCESS_KEY_ID": "GK0123",
+                "S3_SECRET_ACCESS_KEY": "secret",
+                "S3_ADDRESSING_STYLE": "path",
+                "REDIS_URL": "redis://cache.internal:6379/0",
+                "TASKS_BACKEND": "django_tasks_rq.RQBackend",
+                "WEB_NODES": "3",
+                "VAR_DIR": str(tmp_path),
+            }
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

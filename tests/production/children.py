@@ -2,9 +2,11 @@
 
     python -m tests.production.children add-piece DOSSIER_ID --times 16
     python -m tests.production.children request-export DOSSIER_ID --times 2
+    python -m tests.production.children create-dossier OWNER_ID --token UUID --times 2
+    python -m tests.production.children delete-piece PIECE_ID --times 2
     python -m tests.production.children run-export EXPORT_ID --pause-in collect|pdf
 
-The first two set Django up once, then fork one process per action (each opens its own
+All but the last set Django up once, then fork one process per action (each opens its own
 database connection), which all wait at a barrier and act at the same instant; the results
 are printed as one JSON list. `run-export` runs one export and stops at the step named, says
 "paused" and waits for a line on its standard input before going on, so that the test can
@@ -70,7 +72,7 @@ def _small_screenshot(index: int) -> bytes:
     return buffer.getvalue()
 
 
-def add_piece(index: int, dossier_id: str) -> dict:
+def add_piece(index: int, dossier_id: str, token: str) -> dict:
     from evidence.models import Dossier
     from evidence.vault import services as vault
     from tests.evidence.factories import piece_fields
@@ -81,13 +83,36 @@ def add_piece(index: int, dossier_id: str) -> dict:
     return {"number": piece.number}
 
 
-def request_export(index: int, dossier_id: str) -> dict:
+def request_export(index: int, dossier_id: str, token: str) -> dict:
     from evidence.export import jobs as exports
     from evidence.models import Dossier
 
     dossier = Dossier.objects.select_related("owner").get(pk=dossier_id)
     export, created = exports.request_export(dossier, dossier.owner, uuid.uuid4())
     return {"export": str(export.pk), "created": created}
+
+
+def create_dossier(index: int, owner_id: str, token: str) -> dict:
+    """The new-dossier form as sent (its one-time token included), twice at once."""
+    from django.contrib.auth import get_user_model
+
+    from evidence.models import Concerns, Role
+    from evidence.vault import services as vault
+
+    owner = get_user_model().objects.get(pk=owner_id)
+    fields = {"title": "Instagram", "concerns": Concerns.SELF, "role": Role.VICTIM}
+    dossier = vault.create_dossier(owner, fields, token=uuid.UUID(token))
+    return {"dossier": str(dossier.pk)}
+
+
+def delete_piece(index: int, piece_id: str, token: str) -> dict:
+    """The piece's delete form, confirmed twice at once (a double tap)."""
+    from evidence.models import Piece
+    from evidence.vault import services as vault
+
+    piece = Piece.objects.select_related("dossier__owner").get(pk=piece_id)
+    vault.delete_piece(piece, piece.dossier.owner)
+    return {"deleted": True}
 
 
 def _pause(where: str) -> None:
@@ -130,18 +155,25 @@ def run_export(export_id: str, pause_in: str) -> dict:
 
 
 def main(argv: list[str]) -> None:
+    parallel = {
+        "add-piece": add_piece,
+        "request-export": request_export,
+        "create-dossier": create_dossier,
+        "delete-piece": delete_piece,
+    }
     parser = argparse.ArgumentParser()
-    parser.add_argument("action", choices=["add-piece", "request-export", "run-export"])
+    parser.add_argument("action", choices=[*parallel, "run-export"])
     parser.add_argument("target")
     parser.add_argument("--times", type=int, default=1)
+    parser.add_argument("--token", default="")
     parser.add_argument("--pause-in", choices=["collect", "pdf"], default="pdf")
     options = parser.parse_args(argv)
     _setup()
     if options.action == "run-export":
         result: object = run_export(options.target, options.pause_in)
     else:
-        act = add_piece if options.action == "add-piece" else request_export
-        result = _in_parallel(options.times, act, options.target)
+        act = parallel[options.action]
+        result = _in_parallel(options.times, act, options.target, options.token)
     print(json.dumps(result), flush=True)
 
 

@@ -20,7 +20,7 @@ from django.db import connection
 
 from evidence.export import jobs as exports
 from evidence.export.document.checking import verify_package
-from evidence.models import Export, ExportStatus, Kind, Piece
+from evidence.models import Dossier, Export, ExportStatus, Kind, Piece
 from evidence.sealing import sealed_files, signing
 from evidence.vault import services as vault
 from evidence.vault import verification, witness
@@ -118,6 +118,28 @@ def test_two_exports_started_at_once_give_one_export(owner, children):
     export = Export.objects.get(dossier=dossier)
     assert [result.get("export") for result in results] == [str(export.pk)] * 2
     assert sorted(result["created"] for result in results) == [False, True]
+
+
+def test_the_same_new_dossier_form_sent_twice_at_once_makes_one_dossier(owner, children):
+    token = str(uuid.uuid4())
+
+    results = children("create-dossier", str(owner.pk), "--token", token, "--times", "2").result()
+
+    dossier = Dossier.objects.get(owner=owner)
+    assert results == [{"dossier": str(dossier.pk)}] * 2
+    assert [event.payload["action"] for event in dossier.events.all()] == [Action.DOSSIER_CREATED]
+
+
+def test_a_piece_deleted_twice_at_once_is_deleted_once_without_an_error(owner, children):
+    dossier = make_dossier(owner)
+    piece = add_image_piece(dossier)
+
+    results = children("delete-piece", str(piece.pk), "--times", "2").result()
+
+    assert results == [{"deleted": True}] * 2
+    actions = [event.payload["action"] for event in dossier.events.order_by("seq")]
+    assert actions == [Action.DOSSIER_CREATED, Action.PIECE_ADDED, Action.PIECE_DELETED]
+    assert verification.verify(dossier).problems == []
 
 
 def _delete_in_another_connection(piece: Piece, user) -> threading.Thread:

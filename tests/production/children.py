@@ -34,7 +34,9 @@ def _setup() -> None:
 
 
 def _in_parallel(times: int, act, *args) -> list:
-    """`act(index, *args)` in `times` forked processes at once; their results, in order."""
+    """`act(index, *args, ready)` in `times` forked processes; each calls `ready()` once it
+    has read what a view would have read first, and all go on from there at the same
+    instant. Their results, in order."""
     from django.db import connections
 
     connections.close_all()  # each process opens its own
@@ -44,8 +46,7 @@ def _in_parallel(times: int, act, *args) -> list:
 
     def child(index: int) -> None:
         try:
-            barrier.wait(timeout=BARRIER_SECONDS)
-            results.put((index, act(index, *args)))
+            results.put((index, act(index, *args, lambda: barrier.wait(timeout=BARRIER_SECONDS))))
         except BaseException as error:
             results.put((index, {"error": repr(error)}))
             raise
@@ -72,27 +73,29 @@ def _small_screenshot(index: int) -> bytes:
     return buffer.getvalue()
 
 
-def add_piece(index: int, dossier_id: str, token: str) -> dict:
+def add_piece(index: int, dossier_id: str, token: str, ready) -> dict:
     from evidence.models import Dossier
     from evidence.vault import services as vault
     from tests.evidence.factories import piece_fields
 
     dossier = Dossier.objects.select_related("owner").get(pk=dossier_id)
     upload = vault.Upload(f"IMG_{index:04d}.PNG", _small_screenshot(index))
+    ready()
     piece = vault.add_piece(dossier, dossier.owner, piece_fields(), [upload])
     return {"number": piece.number}
 
 
-def request_export(index: int, dossier_id: str, token: str) -> dict:
+def request_export(index: int, dossier_id: str, token: str, ready) -> dict:
     from evidence.export import jobs as exports
     from evidence.models import Dossier
 
     dossier = Dossier.objects.select_related("owner").get(pk=dossier_id)
+    ready()
     export, created = exports.request_export(dossier, dossier.owner, uuid.uuid4())
     return {"export": str(export.pk), "created": created}
 
 
-def create_dossier(index: int, owner_id: str, token: str) -> dict:
+def create_dossier(index: int, owner_id: str, token: str, ready) -> dict:
     """The new-dossier form as sent (its one-time token included), twice at once."""
     from django.contrib.auth import get_user_model
 
@@ -101,16 +104,18 @@ def create_dossier(index: int, owner_id: str, token: str) -> dict:
 
     owner = get_user_model().objects.get(pk=owner_id)
     fields = {"title": "Instagram", "concerns": Concerns.SELF, "role": Role.VICTIM}
+    ready()
     dossier = vault.create_dossier(owner, fields, token=uuid.UUID(token))
     return {"dossier": str(dossier.pk)}
 
 
-def delete_piece(index: int, piece_id: str, token: str) -> dict:
+def delete_piece(index: int, piece_id: str, token: str, ready) -> dict:
     """The piece's delete form, confirmed twice at once (a double tap)."""
     from evidence.models import Piece
     from evidence.vault import services as vault
 
-    piece = Piece.objects.select_related("dossier__owner").get(pk=piece_id)
+    piece = Piece.objects.select_related("dossier__owner").get(pk=piece_id)  # the view's check
+    ready()
     vault.delete_piece(piece, piece.dossier.owner)
     return {"deleted": True}
 

@@ -122,10 +122,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Shared and monitored devices are common: the session ends when the browser closes, and on
-# the server after SESSION_IDLE_SECONDS without a request.
 # Sessions live in the database, which every web server shares (never in one process's memory).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Shared and monitored devices are common: the session ends when the browser closes, and on
+# the server after SESSION_IDLE_SECONDS without a request.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True

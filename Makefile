@@ -59,9 +59,10 @@ compile-messages: $(DEPS_STAMP) system-libs
 migrate: $(DEPS_STAMP)
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
 
-# The task worker (dossier exports) runs beside the web server and stops with it.
+# The task worker (dossier exports, and the purge of ended sessions) runs beside the web
+# server and stops with it.
 run: $(DEPS_STAMP) system-libs compile-messages migrate
-	$(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
+	$(BIN)/python manage.py worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -94,8 +95,10 @@ prod-check: $(TEST_STAMP) system-libs browser compile-messages
 test-fast: $(TEST_STAMP) system-libs lint checks
 	$(BIN)/pytest -m "not e2e"
 
-bench: $(TEST_STAMP) system-libs compile-messages
+# Every benchmark on SQLite, then the dossier page again on PostgreSQL (a throwaway cluster).
+bench: $(TEST_STAMP) system-libs browser compile-messages
 	$(BIN)/python -m bench
+	pg_virtualenv sh -c '$(PG_URL) $(BIN)/python -m bench dossier_page:dossier_page_postgresql'
 
 # For developers: extract new strings, then translate them in locale/fr. English msgids are
 # the English text: the English catalog is made afresh from them by msgen.

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import RecoveryCode
 
@@ -36,13 +37,30 @@ def normalise_code(text: str) -> str:
     return "-".join(groups)
 
 
-def replace_codes(user) -> list[str]:
-    """Issue a fresh set of codes, voiding the old ones; the plain codes are returned once."""
+def current_set(user) -> str:
+    """An opaque name for the person's current codes (an HMAC of their rows' ids).
+
+    The form that replaces the codes carries it: sent a second time (a reload, Back then
+    resend, a double tap), it names a set that is gone, and the codes it has just shown are
+    not silently replaced by others.
+    """
+    ids = user.recovery_codes.order_by("pk").values_list("pk", flat=True)
+    return salted_hmac("accounts.recovery.current_set", ",".join(map(str, ids))).hexdigest()
+
+
+def replace_codes(user, *, replacing: str | None = None) -> list[str] | None:
+    """Issue a fresh set of codes, voiding the old ones; the plain codes are returned once,
+    and kept nowhere. With `replacing` (a current_set() value): None, and nothing changed,
+    when the codes are no longer that set."""
     codes = [new_code() for _ in range(CODE_COUNT)]
+    hashes = [make_password(code) for code in codes]  # slow on purpose: outside the lock
     with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+        if replacing is not None and not constant_time_compare(replacing, current_set(user)):
+            return None
         user.recovery_codes.all().delete()
         RecoveryCode.objects.bulk_create(
-            RecoveryCode(user=user, code_hash=make_password(code)) for code in codes
+            RecoveryCode(user=user, code_hash=code_hash) for code_hash in hashes
         )
     return codes
 

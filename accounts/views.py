@@ -35,7 +35,6 @@ from accounts.throttling import lockout_response
 from evidence.vault import services as vault
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-NEW_CODES = "accounts_new_recovery_codes"
 ERASED = "account-erased"  # the tag of the account-deleted summary (a one-time message)
 
 
@@ -64,21 +63,22 @@ def signup(request: HttpRequest) -> HttpResponse:
         user = form.save()
         codes = recovery.replace_codes(user)
         login(request, user, backend=MODEL_BACKEND)
-        request.session[NEW_CODES] = codes
-        return redirect(_with_next(reverse("accounts:recovery_codes"), next_url))
+        return _show_new_codes(request, codes, next_url or reverse("evidence:dossier_list"))
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
+def _show_new_codes(request: HttpRequest, codes: list[str] | None, then: str) -> HttpResponse:
+    """New codes, in the answer to the form that made them: kept nowhere in clear (not even
+    in the session: only their hashes are stored), they can never be shown again. A reload
+    sends the form again, which then refuses (signed in already, or codes already replaced)."""
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "then": then})
+
+
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET"])
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    """Shows new codes once; they leave the session when the person says they saved them."""
-    next_url = _next_url(request)
-    codes = request.session.get(NEW_CODES)
-    if request.method == "POST":
-        request.session.pop(NEW_CODES, None)
-        return redirect(next_url or "evidence:dossier_list")
-    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url})
+    """Where a form that made codes already, sent again, leads: they cannot be shown again."""
+    return render(request, "accounts/recovery_codes.html", {"codes": None})
 
 
 @sensitive_post_parameters("password")
@@ -147,13 +147,16 @@ def account(request: HttpRequest) -> HttpResponse:
     """The account page; its form issues new recovery codes (the password is asked again)."""
     form = PasswordCheckForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        request.session[NEW_CODES] = recovery.replace_codes(request.user)
-        return redirect("accounts:recovery_codes")
+        codes = recovery.replace_codes(request.user, replacing=request.POST.get("codes", ""))
+        if codes is None:  # this form, sent again: the codes it made were shown already
+            return redirect("accounts:recovery_codes")
+        return _show_new_codes(request, codes, reverse("accounts:account"))
     return render(
         request,
         "accounts/account.html",
         {
             "form": form,
+            "codes_set": recovery.current_set(request.user),
             "remaining_codes": recovery.remaining_codes(request.user),
             "session_minutes": settings.SESSION_COOKIE_AGE // 60,
         },

@@ -2,7 +2,9 @@
 
 Each `run()` returns a dict of figures that includes the baseline measured in the same run,
 the ratio against it and the target; they are printed and written to bench-results.json.
-`python -m bench NAME ...` runs only the named modules.
+`python -m bench NAME ...` runs only the named modules, and `NAME:KEY` files its figures
+under KEY (the Makefile runs dossier_page a second time on PostgreSQL that way); figures of
+modules not run this time are kept from the file.
 """
 
 from __future__ import annotations
@@ -27,16 +29,21 @@ def main(argv: list[str]) -> int:
     django.setup()
     names = argv or sorted(m.name for m in pkgutil.iter_modules(bench.__path__))
     results: dict[str, dict] = {}
-    for name in names:
+    if argv and RESULTS.exists():
+        results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    ran = 0
+    for entry in names:
+        name, _sep, key = entry.partition(":")
         module = importlib.import_module(f"bench.{name}")
         if not hasattr(module, "run"):
             continue
         started = time.perf_counter()
         figures = module.run()
         figures["seconds"] = round(time.perf_counter() - started, 2)
-        results[name] = figures
-        print(f"{name}: {json.dumps(figures, ensure_ascii=False, indent=2)}")
-    if not results:
+        results[key or name] = figures
+        ran += 1
+        print(f"{key or name}: {json.dumps(figures, ensure_ascii=False, indent=2)}")
+    if not ran:
         print("No benchmark yet.")
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"Figures written to {RESULTS.name}")

@@ -6,19 +6,24 @@ the cache (a file per entry on one machine by default, Redis with several server
 settings.CACHES), which any web process reads before using a session
 (supportsite.middleware.RevokedSessionMiddleware), so the old cookie stops working at once.
 Deleting the row is then tried with a short lock timeout; if the database is busy, the row
-stays until the scheduled purge of expired sessions removes it (it can no longer be used, so
-it is no longer refreshed, and expires after SESSION_IDLE_SECONDS at most).
+stays until the scheduled purge removes it: `purge()`, which the task worker runs every few
+minutes (`manage.py worker`), deletes the rows of revoked sessions as well as expired ones,
+so that a session's contents (questionnaire answers, notices) leave the database soon after
+it ended, not only once it would have expired.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 # How long the exit may wait for the database before leaving the row to the purge.
@@ -53,8 +58,10 @@ def end(session_key: str) -> bool:
     except Exception:  # the row's deletion below still ends the session
         logger.warning("a session ended by the quick exit could not be revoked", exc_info=True)
     try:
+        # Before the transaction begins: SQLite's BEGIN IMMEDIATE already waits for the lock.
+        _short_lock_timeout()
         with transaction.atomic():
-            _short_lock_timeout()
+            _short_lock_timeout()  # PostgreSQL's SET LOCAL holds inside the transaction only
             SessionStore(session_key).delete()
     except DatabaseError:
         logger.warning("a session ended by the quick exit is left to the purge (database busy)")
@@ -68,7 +75,7 @@ def _short_lock_timeout() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(f"PRAGMA busy_timeout = {DELETE_TIMEOUT_MS}")
-        elif connection.vendor == "postgresql":
+        elif connection.vendor == "postgresql" and connection.in_atomic_block:
             cursor.execute(f"SET LOCAL lock_timeout = '{DELETE_TIMEOUT_MS}ms'")
 
 
@@ -78,3 +85,51 @@ def _default_lock_timeout() -> None:
     timeout = settings.DATABASES["default"].get("OPTIONS", {}).get("timeout", 5)
     with connection.cursor() as cursor:
         cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+
+
+# --- The purge ---------------------------------------------------------------------------------
+
+_BATCH = 500  # session keys looked up in the cache at once
+
+
+def purge() -> int:
+    """Delete the rows of expired sessions (as `manage.py clearsessions` does) and of sessions
+    the quick exit revoked without deleting; the number of rows deleted."""
+    deleted, _by_model = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    keys = list(Session.objects.values_list("session_key", flat=True))
+    for start in range(0, len(keys), _BATCH):
+        batch = {_revocation_key(key): key for key in keys[start : start + _BATCH]}
+        revoked = [batch[found] for found in cache.get_many(list(batch))]
+        if revoked:
+            deleted += Session.objects.filter(session_key__in=revoked).delete()[0]
+    return deleted
+
+
+def purge_or_log() -> None:
+    """`purge()`, whose failure (a busy database) is logged rather than raised: the next turn
+    tries again."""
+    try:
+        logger.info("session purge: %d rows deleted", purge())
+    except DatabaseError:
+        logger.exception("the scheduled purge of sessions failed; tried again later")
+
+
+class PurgeEvery(threading.Thread):
+    """Runs `purge()` every `seconds` beside the task worker, until stopped or the process
+    ends."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(name="session-purge", daemon=True)
+        self.seconds = seconds
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopping.wait(self.seconds):
+            try:
+                purge_or_log()
+            finally:
+                connection.close()  # this thread's own connection: not kept between turns
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join()

@@ -4,6 +4,12 @@ complaint and its exports.
 Every object a person can reach has a random UUID as its public identifier (and primary key),
 never a sequential id. The operations on these rows live in evidence/vault/services.py,
 evidence/complaint/ and evidence/export/.
+
+What a person types about what happened, and what identifies the people involved, is encrypted
+at rest (evidence/sealing/fields.py): a piece's texts, links, names and report references, a
+file's original name, the complaint, the chronology's notes. A dossier's title, the first name
+of the person it concerns and the plan's facts are not: the custody log seals them in clear
+(evidence/vault/custody.py), so encrypting their columns alone would hide nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +21,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from evidence.sealing.fields import (
+    EncryptedCharField,
+    EncryptedJSONField,
+    EncryptedTextField,
+    EncryptedURLField,
+)
 from guidance.facts import FACTS
 
 
@@ -152,14 +164,14 @@ class Piece(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pieces")
     number = models.PositiveIntegerField(editable=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    title = models.CharField(max_length=120, blank=True)
+    title = EncryptedCharField(max_length=120, blank=True)
     # A value of the guidance vocabulary (PLATFORM_CHOICES); no choices here, so that a new
     # platform in the questionnaire needs no migration.
     platform = models.CharField(max_length=40, blank=True)
-    url = models.URLField(max_length=2000, blank=True)
-    author_displayed = models.CharField(max_length=200, blank=True)
-    author_profile_url = models.URLField(max_length=2000, blank=True)
-    target = models.CharField(max_length=200, blank=True)
+    url = EncryptedURLField(max_length=2000, blank=True)
+    author_displayed = EncryptedCharField(max_length=200, blank=True)
+    author_profile_url = EncryptedURLField(max_length=2000, blank=True)
+    target = EncryptedCharField(max_length=200, blank=True)
     # The publication date as typed ("14/03/2025 22:47", or "il y a 3 j", which is flagged).
     published_raw = models.CharField(max_length=100, blank=True)
     published_is_absolute = models.BooleanField(default=False)
@@ -171,9 +183,9 @@ class Piece(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False
     )
     added_by_role = models.CharField(max_length=10, choices=Role.choices)
-    description = models.TextField(blank=True)
-    transcript = models.TextField(blank=True)
-    context = models.TextField(blank=True)
+    description = EncryptedTextField(blank=True)
+    transcript = EncryptedTextField(blank=True)
+    context = EncryptedTextField(blank=True)
     sensitivity = models.CharField(
         max_length=10, choices=Sensitivity.choices, default=Sensitivity.NO
     )
@@ -182,13 +194,13 @@ class Piece(models.Model):
     files_withheld = models.BooleanField(default=False)
     reported_to_platform = models.BooleanField(default=False)
     reported_to_platform_on = models.DateField(null=True, blank=True)
-    platform_reference = models.CharField(max_length=100, blank=True)
+    platform_reference = EncryptedCharField(max_length=100, blank=True)
     reported_to_pharos = models.BooleanField(default=False)
     reported_to_pharos_on = models.DateField(null=True, blank=True)
-    pharos_reference = models.CharField(max_length=100, blank=True)
+    pharos_reference = EncryptedCharField(max_length=100, blank=True)
     reported_to_3018 = models.BooleanField(default=False)
     reported_to_3018_on = models.DateField(null=True, blank=True)
-    reference_3018 = models.CharField(max_length=100, blank=True)
+    reference_3018 = EncryptedCharField(max_length=100, blank=True)
     still_online = models.CharField(max_length=10, choices=Answer.choices, default=Answer.UNKNOWN)
     removed = models.CharField(max_length=10, choices=Answer.choices, default=Answer.UNKNOWN)
     # Where each recorded value came from: {field name: Source}.
@@ -218,8 +230,19 @@ class Piece(models.Model):
         return str(dict(PLATFORM_CHOICES).get(self.platform, self.platform))
 
 
+class Derivatives(models.TextChoices):
+    """Where an image's display copy and thumbnail are: the task worker makes them after the
+    original is sealed (evidence/intake/derivatives.py)."""
+
+    NONE = "none", _("None (not an image)")
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("The image could not be read")
+
+
 class EvidenceFile(models.Model):
-    """One uploaded file of a piece: the sealed original and, for images, its two derivatives.
+    """One uploaded file of a piece: the sealed original and, for images, its two derivatives,
+    made by the task worker once the original is sealed (`derivatives` says where they are).
 
     Storage names are random; the person's own file name is kept only as metadata here.
     Every blob is encrypted with its storage name as associated data
@@ -229,7 +252,7 @@ class EvidenceFile(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     piece = models.ForeignKey(Piece, on_delete=models.CASCADE, related_name="files")
     position = models.PositiveSmallIntegerField()
-    original_name = models.CharField(max_length=255, blank=True)
+    original_name = EncryptedCharField(max_length=255, blank=True)
     storage_name = models.CharField(max_length=100, unique=True)
     sha256 = models.CharField(max_length=64)  # of the plaintext original, taken on arrival
     size = models.PositiveBigIntegerField()
@@ -245,6 +268,11 @@ class EvidenceFile(models.Model):
     thumbnail_sha256 = models.CharField(max_length=64, blank=True)
     thumbnail_width = models.PositiveIntegerField(null=True)
     thumbnail_height = models.PositiveIntegerField(null=True)
+    derivatives = models.CharField(
+        max_length=10, choices=Derivatives.choices, default=Derivatives.NONE
+    )
+    # The format the original was read as (PNG, JPEG…), to decode it in the worker.
+    image_format = models.CharField(max_length=10, blank=True)
     received_at = models.DateTimeField()
 
     class Meta:
@@ -258,7 +286,12 @@ class EvidenceFile(models.Model):
 
     @property
     def is_image(self) -> bool:
-        return bool(self.display_name)
+        return self.derivatives != Derivatives.NONE
+
+    @property
+    def is_ready(self) -> bool:
+        """Its display copy and thumbnail can be shown."""
+        return self.derivatives == Derivatives.READY
 
     def blobs(self) -> list[tuple[str, str, str]]:
         """(what, storage name, SHA-256 of the plaintext) of every stored blob of this file."""
@@ -305,6 +338,37 @@ class CustodyEvent(models.Model):
         return self.payload.get("action", "")
 
 
+class IntegrityCheck(models.Model):
+    """The last full check of a dossier (evidence/vault/checks.py): made by the task worker,
+    read by the pages, which never decrypt or hash a blob themselves.
+
+    `head_hash` is the custody log's head when it was checked: a page seeing another head
+    knows the check is older than the dossier's last change, and asks for a new one.
+    `problems` holds each problem in every language of the site ({"fr": [...], "en": [...]}).
+    """
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, primary_key=True, related_name="integrity_check"
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(default=False)
+    events = models.PositiveIntegerField(default=0)
+    blobs = models.PositiveIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+    problems = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {'ok' if self.ok else 'problems'}"
+
+    @property
+    def pending(self) -> bool:
+        """A check was asked for and has not run since."""
+        return self.requested_at is not None and (
+            self.checked_at is None or self.requested_at > self.checked_at
+        )
+
+
 # --- The complaint and its export ---------------------------------------------------------------
 
 
@@ -319,8 +383,8 @@ class Complaint(models.Model):
     dossier = models.OneToOneField(
         Dossier, on_delete=models.CASCADE, primary_key=True, related_name="complaint"
     )
-    data = models.JSONField(default=dict, blank=True)
-    letter_text = models.TextField(blank=True)
+    data = EncryptedJSONField(default=dict, blank=True)
+    letter_text = EncryptedTextField(blank=True)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -334,7 +398,7 @@ class ChronologyNote(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notes")
     date = models.DateField(_("date"))
-    text = models.TextField(_("what happened"))
+    text = EncryptedTextField(_("what happened"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,6 +12,7 @@
     prune(answers) -> answers           only the answers on the current path
     facts_from_answers(answers) -> facts
     render_question(id, lang, answers)  the question worded for whoever answers, as a dict
+    describe_facts(facts, lang)         {fact: {value: label}}: the answers' words for them
     parse_answer(question, raw_values, today=None) -> value      AnswerError if invalid
     validate_facts(facts, today=None) -> facts                   FactsError(key, message)
     build_plan(facts, lang=None, today=None) -> plan dict        FactsError on bad facts
@@ -53,6 +54,7 @@ __all__ = [
     "build_plan",
     "build_urgent",
     "content",
+    "describe_facts",
     "facts_from_answers",
     "first_question",
     "graph",
@@ -116,6 +118,10 @@ def facts_from_answers(answers: Answers) -> dict[str, Any]:
 
 def render_question(question_id: str, lang: str, answers: Answers | None = None) -> dict[str, Any]:
     return flow.render_question(content(), question_id, lang, answers)
+
+
+def describe_facts(facts: Mapping[str, Any], lang: str) -> dict[str, dict[str, str]]:
+    return flow.describe_facts(content(), facts, lang)
 
 
 def parse_answer(

@@ -25,6 +25,10 @@ class FactSpec:
 
 FACTS: dict[str, FactSpec] = {
     "role": FactSpec("one", ("victim", "witness", "guardian", "professional")),
+    # Someone working in a school or a club: helping a pupil, or targeted themselves.
+    "professional_target": FactSpec("one", ("pupil", "self")),
+    # A witness's own age: the plan says "tu" to a young witness, "vous" to an adult.
+    "witness_age": FactSpec("one", ("minor", "adult", "unknown")),
     "victim_age": FactSpec("one", ("under_15", "15_17", "adult", "unknown")),
     "danger": FactSpec("one", ("none", "self_harm", "physical", "unknown")),
     "acts": FactSpec(
@@ -75,10 +79,19 @@ FACTS: dict[str, FactSpec] = {
     ),
     "author": FactSpec("one", ("known", "unknown")),
     "author_relation": FactSpec(
-        "one", ("classmate", "school_staff", "partner_or_ex", "colleague", "stranger", "unknown")
+        "one",
+        (
+            "classmate",
+            "school_staff",
+            "partner_or_ex",  # a boyfriend, a girlfriend, an ex: never lived together
+            "spouse_or_ex",  # married, civil partners or living together, now or before
+            "colleague",
+            "stranger",
+            "unknown",
+        ),
     ),
     "victim_public_role": FactSpec(
-        "one", ("none", "elected_official", "journalist", "public_agent")
+        "one", ("none", "elected_official", "journalist", "public_agent", "school_staff")
     ),
     "first_seen": FactSpec("date"),
     "still_online": FactSpec("one", ("yes", "no", "unknown")),

@@ -185,6 +185,21 @@ def render_question(
     }
 
 
+def describe_facts(content: Content, facts: Mapping[str, Any], lang: str) -> dict[str, dict]:
+    """The questionnaire's own words for each value of each fact a question sets, worded for
+    whoever answered (the question's variant that holds on these facts): {fact: {value:
+    label}}. A parent's "Un ou des élèves de son école", a victim's "… de mon école"."""
+    words: dict[str, dict] = {}
+    for question in content.questions:
+        variant = next((v for v in question.variants if v.condition.holds(facts)), None)
+        labels = variant.labels if variant is not None else {}
+        words[question.fact] = {
+            choice.value: labels.get(choice.value, choice.label)[lang]
+            for choice in question.choices
+        }
+    return words
+
+
 # --- Every path ------------------------------------------------------------------------------
 
 

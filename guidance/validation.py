@@ -8,11 +8,15 @@ returns the problems, one readable line each naming the place, or [] when all is
   - the facts vocabulary (guidance/facts.py): each question's fact fits its kind, choices
     and conditions use known facts and values, no fact is set by two questions;
   - references between files: resources, offences, choice values in a variant's labels;
-  - unique ids, the deadline texts' placeholders, and what review asks of a resource.
+  - unique ids, the deadline texts' placeholders, and what review asks of a resource;
+  - trust: a verified fact points to the official text it matches, an urgent item cites only
+    verified resources (no doubt in a danger block), and nothing shown names the reviewer's
+    internal reference sheet.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -23,6 +27,8 @@ from guidance.facts import FACTS
 
 QUESTION_KINDS = {"single": "one", "multiple": "many", "date": "date"}  # kind → fact kind
 DEADLINE_PLACEHOLDERS = {"deadline", "days_left"}
+# The reviewer's internal sheet and its numbered sources: never in what readers see.
+INTERNAL_REFERENCE = re.compile(r"legal-fr|\.md\b|\[\d+\]")
 
 
 def validate(content: Content) -> list[str]:
@@ -34,6 +40,7 @@ def validate(content: Content) -> list[str]:
         *_step_problems(content),
         *_resource_problems(content),
         *_offence_problems(content),
+        *_trust_problems(content),
     ]
 
 
@@ -62,6 +69,7 @@ def _conditions(content: Content) -> Iterator[tuple[str, Condition]]:
     """Every condition of the content, with its place."""
     for name, condition in content.conditions.items():
         yield f"conditions › {name}", condition
+    yield "steps › tu_if", content.tu_if
     for question in content.questions:
         for index, variant in enumerate(question.variants):
             yield f"question {question.id} › variants[{index}] › if", variant.condition
@@ -92,6 +100,8 @@ def _conditions(content: Content) -> Iterator[tuple[str, Condition]]:
             )
         for index, prescription_variant in enumerate(offence.prescription.variants):
             yield f"{where} › prescription › variants[{index}] › if", prescription_variant.condition
+        if offence.only_if is not None and offence.only_if.known is not None:
+            yield f"{where} › only_if › known", offence.only_if.known
 
 
 # --- Questions -------------------------------------------------------------------------------
@@ -282,9 +292,11 @@ def _step_problems(content: Content) -> list[str]:
 
 
 def _deadline_problems(content: Content, deadline: Deadline, where: str) -> list[str]:
-    found = []
-    if deadline.offence not in content.offence_by_id:
-        found.append(f"{where}: the offence {deadline.offence!r} does not exist")
+    found = [
+        f"{where}: the offence {offence_id!r} does not exist"
+        for offence_id in deadline.offence
+        if offence_id not in content.offence_by_id
+    ]
     for name, text in deadline.texts().items():
         for lang in codes():
             found += _placeholder_problems(text[lang], f"{where} › {name} › {lang}")
@@ -317,3 +329,45 @@ def _resource_problems(content: Content) -> list[str]:
 
 def _offence_problems(content: Content) -> list[str]:
     return _twice((offence.id for offence in content.offences), "offences")
+
+
+# --- Trust -------------------------------------------------------------------------------------
+
+
+def _trust_problems(content: Content) -> list[str]:
+    found = [
+        f"resource {resource.id}: verified, so it needs the `official` page it was checked against"
+        for resource in content.resources
+        if resource.confidence == "verified" and resource.official is None
+    ]
+    found += [
+        f"urgent {item.id}: the resource {ref.id!r} is {resource.confidence}: an urgent item "
+        "may only cite verified resources"
+        for item in content.urgent
+        for ref in item.resources
+        if (resource := content.resource_by_id.get(ref.id)) is not None
+        and resource.confidence != "verified"
+    ]
+    shown: list[tuple[str, str]] = []
+    for resource in content.resources:
+        shown.append((f"resource {resource.id} › source", resource.source))
+        if resource.official is not None:
+            shown += [
+                (f"resource {resource.id} › official › name › {lang}", resource.official.name[lang])
+                for lang in codes()
+            ]
+    for offence in content.offences:
+        shown += [
+            (f"offence {offence.id} › official › name › {lang}", offence.official.name[lang])
+            for lang in codes()
+        ]
+    shown += [
+        (f"attestation › official › name › {lang}", content.attestation.official.name[lang])
+        for lang in codes()
+    ]
+    found += [
+        f"{where}: names the internal reference sheet ({text!r:.60}); put it in `reference`"
+        for where, text in shown
+        if INTERNAL_REFERENCE.search(text)
+    ]
+    return found

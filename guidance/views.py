@@ -26,6 +26,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import push_url
 
@@ -108,7 +109,9 @@ def urgent(request: HttpRequest) -> HttpResponse:
         "guidance/urgent.html",
         {
             "page_title": _("Get help now"),
-            "urgent_items": _with_resources(block["urgent"], block["resources"]),
+            "urgent_items": _with_resources(
+                block["urgent"], {resource["id"]: resource for resource in block["resources"]}
+            ),
             "back_url": _question_url(danger_question, change),
             "continue_url": _step_url(_after(request, answers, danger_question, change), change),
             "session_minutes": settings.SESSION_COOKIE_AGE // 60,
@@ -290,32 +293,35 @@ def _plan_context(request: HttpRequest, answers: dict[str, Any]) -> dict[str, An
     request.session[FACTS] = facts  # the evidence vault builds its dossier from these
     today = timezone.localdate()
     plan = _with_dates(engine.build_plan(facts, _lang(), today=today))
+    informal = plan["register"] == "tu"
     resources = {resource["id"]: resource for resource in plan["resources"]}
-    platform_help = [
-        resources[rid]
-        for rid in (f"report_{p}" for p in facts.get("platforms", []))
-        if rid in resources
-    ]
-    headings = {"now": _("Do now"), "soon": _("Soon"), "later": _("Later")}
+    howto_ids = {rid for step in plan["steps"] for rid in step["howtos"]}
+    headings = {"now": _("Do now"), "soon": _("Next"), "later": _("Later")}
     return {
-        "page_title": _("Your action plan"),
+        "page_title": pgettext("informal", "Your action plan")
+        if informal
+        else _("Your action plan"),
+        "informal": informal,
         "today": today,
-        "urgent_items": _with_resources(plan["urgent"], plan["resources"]),
+        "urgent_items": _with_resources(plan["urgent"], resources),
         "step_groups": [
             {
                 "when": when,
                 "heading": headings[when],
                 "steps": _with_resources(
-                    [step for step in plan["steps"] if step["when"] == when], plan["resources"]
+                    [step for step in plan["steps"] if step["when"] == when], resources
                 ),
             }
             for when in WHEN
             if any(step["when"] == when for step in plan["steps"])
         ],
-        "platform_help": platform_help,
         "offences": plan["offences"],
-        "contacts": [r for r in plan["resources"] if r not in platform_help],
+        "contacts": [r for r in plan["resources"] if r["id"] not in howto_ids],
     }
+
+
+# The site's own pages a step of the plan may offer (guidance.content.schema.Page).
+ACTION_PAGES = {"attestation": "guidance:attestation"}
 
 
 def _with_dates(plan: dict[str, Any]) -> dict[str, Any]:
@@ -335,14 +341,29 @@ def _with_dates(plan: dict[str, Any]) -> dict[str, Any]:
 
 
 def _with_resources(
-    items: list[dict[str, Any]], resources: list[dict[str, Any]]
+    items: list[dict[str, Any]], resources: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """The items with their resource ids replaced by the resources themselves."""
-    by_id = {resource["id"]: resource for resource in resources}
-    return [
-        {**item, "resources": [by_id[rid] for rid in item["resources"] if rid in by_id]}
-        for item in items
-    ]
+    """The items with their resources themselves: contacts to call or open, then each
+    platform's how-to (folded on the page), and the URL of the page a step offers."""
+    shown = []
+    for item in items:
+        howtos = item.get("howtos", [])
+        action = item.get("action")
+        shown.append(
+            {
+                **item,
+                "resources": [
+                    resources[rid]
+                    for rid in item["resources"]
+                    if rid in resources and rid not in howtos
+                ],
+                "howtos": [resources[rid] for rid in howtos if rid in resources],
+                "action": {**action, "url": reverse(ACTION_PAGES[action["page"]])}
+                if action
+                else None,
+            }
+        )
+    return shown
 
 
 # --- Small helpers ---------------------------------------------------------------------------

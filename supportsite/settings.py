@@ -13,7 +13,15 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from supportsite.env import envbool, envint, envlist, envsecret, envstr
+from supportsite.env import (
+    envbool,
+    envint,
+    envlist,
+    envsecret,
+    envstr,
+    private_folder,
+    private_sqlite_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("VAR_DIR") or BASE_DIR / "var")
@@ -109,6 +117,9 @@ else:
             },
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Made private before SQLite creates it with the umask's 0644 (see env.py).
+    private_sqlite_file(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sessions -----------------------------------------------------------------
@@ -154,7 +165,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
+            "LOCATION": str(private_folder(VAR_DIR / "cache")),
         }
     }
 
@@ -213,6 +224,11 @@ if envstr("S3_BUCKET"):
             "transfer_config": TransferConfig(use_threads=False),
         },
     }
+else:
+    private_folder(PRIVATE_STORAGE_ROOT)
+# Files and folders the file storage makes are its owner's only (Django's default: 0644).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Outside production, WhiteNoise serves straight from the source folders (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -301,6 +317,12 @@ TSA_URL = envstr("TSA_URL")
 TSA_CA_FILE = envstr("TSA_CA_FILE")
 EVIDENCE_MAX_UPLOAD_BYTES = envint("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 EVIDENCE_MAX_PIXELS = envint("EVIDENCE_MAX_PIXELS", 40_000_000)
+# One account's images waiting for the task worker to decode them, in pixels (about 70 phone
+# screenshots): past it, an upload is refused with "try again in a minute".
+EVIDENCE_MAX_PENDING_PIXELS = envint("EVIDENCE_MAX_PENDING_PIXELS", 250_000_000)
+# Uploads one account may send at the same time (the others are answered at once, their text
+# kept): no account can hold every web worker.
+EVIDENCE_MAX_CONCURRENT_UPLOADS = envint("EVIDENCE_MAX_CONCURRENT_UPLOADS", 2)
 EVIDENCE_MAX_FILES_PER_PIECE = 10
 # Uploads to the vault are received in memory by evidence.intake.uploads (never a temporary file on
 # disk) and bounded per file; these cover every other form. A request past them gets the
@@ -324,8 +346,12 @@ AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
 # Failures are counted in the database, which every web server shares (not in a cache).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Behind N reverse proxies that each append to X-Forwarded-For, set TRUSTED_PROXY_COUNT=N so
-# the address counted is the visitor's, not the proxy's (0: REMOTE_ADDR, no proxy).
-TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+# the address counted is the visitor's, not the proxy's (0: REMOTE_ADDR, no proxy). Required
+# in production, 0 included: left at 0 behind a proxy, every visitor has the proxy's address,
+# and a harasser's wrong passwords would lock their target out.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, required=PRODUCTION)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
@@ -335,9 +361,10 @@ AXES_DISABLE_ACCESS_LOG = True
 
 # --- Background tasks (dossier exports) -------------------------------------------------------
 # The database backend needs nothing more than the database; `make run` starts its worker
-# (`manage.py db_worker`), which may as well run on other machines that reach the database.
-# TASKS_BACKEND=django_tasks_rq.RQBackend queues in Redis (REDIS_URL) for RQ's workers
-# (`manage.py rqworker --job-class django_tasks_rq.Job`, see README).
+# (`manage.py worker`: db_worker, which also purges ended sessions), which may as well run on
+# other machines that reach the database. TASKS_BACKEND=django_tasks_rq.RQBackend queues in
+# Redis (REDIS_URL) for RQ's workers (`manage.py rqworker --job-class django_tasks_rq.Job`, see
+# README).
 RQ_BACKEND = "django_tasks_rq.RQBackend"
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"}}
 if TASKS["default"]["BACKEND"] == RQ_BACKEND:

@@ -115,8 +115,10 @@ class BrowserPage:
         return self.page.url.startswith(self.base_url)
 
 
-def _new_page(browser, live_server, viewport) -> Iterator[BrowserPage]:
-    context = browser.new_context(viewport=viewport, locale="fr-FR", service_workers="block")
+def _new_page(browser, live_server, viewport, **options) -> Iterator[BrowserPage]:
+    context = browser.new_context(
+        viewport=viewport, locale="fr-FR", service_workers="block", **options
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield BrowserPage(page, live_server.url)
@@ -133,6 +135,13 @@ def page(browser, live_server, settings, neutral_site) -> Iterator[BrowserPage]:
 def phone(browser, live_server, settings, neutral_site) -> Iterator[BrowserPage]:
     settings.QUICK_EXIT_URL = neutral_site
     yield from _new_page(browser, live_server, PHONE)
+
+
+@pytest.fixture
+def phone_with_touch(browser, live_server, settings, neutral_site) -> Iterator[BrowserPage]:
+    """A phone that is tapped, not clicked."""
+    settings.QUICK_EXIT_URL = neutral_site
+    yield from _new_page(browser, live_server, PHONE, has_touch=True, is_mobile=True)
 
 
 # --- Personas ---------------------------------------------------------------------------------

@@ -209,7 +209,10 @@ def suspects(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     seen = list(
         {
             author_key(text): text.strip()
-            for text in dossier.pieces.values_list("author_displayed", flat=True)
+            # Through the rows: author_displayed is encrypted, opened when a row is loaded.
+            for text in (
+                piece.author_displayed for piece in dossier.pieces.only("id", "author_displayed")
+            )
             if text.strip()
         }.values()
     )

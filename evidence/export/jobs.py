@@ -36,7 +36,7 @@ from evidence.export.document.package import write_package
 from evidence.export.document.render import write_dossier_pdf
 from evidence.models import Dossier, Export, ExportStatus, ExportStep, Piece
 from evidence.sealing import sealed_files
-from evidence.vault import custody
+from evidence.vault import custody, derivatives
 from evidence.vault.custody import Action
 
 logger = logging.getLogger(__name__)
@@ -214,6 +214,7 @@ def _snapshot(export: Export) -> DossierExport:
 
 
 def _make(export: Export, written: list[str]) -> None:
+    derivatives.make_pending(export.dossier)  # the PDF shows every image: none may still wait
     data = _snapshot(export)
     progress = _Progress(export.pk)
 

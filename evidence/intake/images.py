@@ -1,8 +1,12 @@
 """Safe ingestion of untrusted uploads: screenshots and photos, and PDF documents.
 
 The original bytes are the evidence: they are hashed before anything else and never changed
-here. What this module makes are derivatives for display, re-encoded from the pixels alone so
-that no EXIF, GPS, XMP or ICC data reaches anyone who sees them.
+here. Ingestion is in two steps, so that no web request spends seconds on an image:
+`inspect_image` (in the request) reads only what the file declares and checks its structure
+without decoding its pixels: format, size in pixels, animation, the camera's time; then
+`make_derivatives` (in the task worker, evidence/intake/derivatives.py) decodes it and makes the
+derivatives for display, re-encoded from the pixels alone so that no EXIF, GPS, XMP or ICC data
+reaches anyone who sees them. `ingest_image` does both at once.
 
 Animated images (animated WebP or PNG) are refused rather than reduced to their first frame:
 a still derivative would silently misrepresent the evidence, and a screenshot of the animation in
@@ -63,6 +67,36 @@ class ImageRejected(UploadRejected):
 
 
 @dataclass(frozen=True)
+class InspectedImage:
+    """What an image declares, checked without decoding its pixels."""
+
+    sha256: str  # of the original bytes
+    size: int
+    mime_type: str
+    format: str
+    width: int  # as stored in the file, before any EXIF rotation
+    height: int
+    # When the camera says the photo was taken (EXIF DateTimeOriginal, ISO 8601, with the
+    # offset when the file gives it); None for most screenshots. Read, never trusted blindly:
+    # the vault records it as "read from the file".
+    taken_at: str | None = None
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+
+@dataclass(frozen=True)
+class Derivatives:
+    display: bytes  # JPEG, at most DISPLAY_MAX_HEIGHT high, pixels only
+    display_width: int
+    display_height: int
+    thumbnail: bytes  # JPEG, within THUMBNAIL_BOX
+    thumbnail_width: int
+    thumbnail_height: int
+
+
+@dataclass(frozen=True)
 class IngestedImage:
     sha256: str  # of the original bytes
     size: int
@@ -91,45 +125,81 @@ class PdfInfo:
     page_count: int | None  # None when the file does not say it in plain text
 
 
-def ingest_image(data: bytes, *, max_bytes: int, max_pixels: int) -> IngestedImage:
-    """Check an uploaded image and make its clean derivatives, or raise ImageRejected."""
+def inspect_image(data: bytes, *, max_bytes: int, max_pixels: int) -> InspectedImage:
+    """Check an uploaded image's declarations and structure, or raise ImageRejected. Cheap:
+    the pixels are not decoded (a 6300×6300 PNG of 154 KB is refused or accepted in
+    milliseconds, not in a second and 500 MB); `make_derivatives` decodes them later."""
     _check_size(data, max_bytes, ImageRejected)
     sha256 = hashlib.sha256(data).hexdigest()
     with _strict_decoding(), _refusing_bad_images():
         original = Image.open(BytesIO(data), formats=ALLOWED_FORMATS)
         if original.width * original.height > max_pixels:
             raise ImageRejected("too_many_pixels", TOO_MANY_PIXELS)
-        original.verify()
-        # verify() leaves the image unusable: decode from a fresh open of the same format.
+        original.verify()  # the file's structure (PNG: every chunk's CRC), not its pixels
+        # verify() leaves the image unusable: read the rest from a fresh open.
         image = Image.open(BytesIO(data), formats=[original.format])
         if image.format != "HEIF" and getattr(image, "n_frames", 1) > 1:
             raise ImageRejected("animated", ANIMATED)
+        return InspectedImage(
+            sha256=sha256,
+            size=len(data),
+            mime_type=Image.MIME[image.format],
+            format=image.format,
+            width=image.width,
+            height=image.height,
+            taken_at=_exif_taken_at(image) if _exif_without_decoding(image) else None,
+        )
+
+
+def _exif_without_decoding(image: Image.Image) -> bool:
+    """Whether the EXIF data can be read without decoding the pixels: a PNG's eXIf chunk may
+    come after its pixel data, where Pillow reads it only by decoding the whole image."""
+    return image.format != "PNG" or "exif" in image.info
+
+
+def make_derivatives(data: bytes, *, format: str) -> Derivatives:
+    """Decode an inspected image and make its clean display copy and thumbnail; ImageRejected
+    ("damaged") when its pixels do not decode whole (a truncated file passes inspection)."""
+    with _strict_decoding(), _refusing_bad_images():
+        image = Image.open(BytesIO(data), formats=[format])
         image.load()
-        format, width, height = image.format, image.width, image.height
-        taken_at = _exif_taken_at(image)
         # Each step works on the decoded image in place where it can: full-size copies are
-        # what an upload spends most of its time on, after decoding and resizing.
+        # what an image spends most of its time on, after decoding and resizing.
         upright = _to_rgb(ImageOps.exif_transpose(image, in_place=True) or image)
         upright.thumbnail((upright.width, DISPLAY_MAX_HEIGHT), Image.Resampling.LANCZOS)
         display = _pixels_only(upright)
         thumbnail = _shrunk(display, THUMBNAIL_BOX)
-        return IngestedImage(
-            sha256=sha256,
-            size=len(data),
-            mime_type=Image.MIME[format],
-            format=format,
-            width=width,
-            height=height,
+        return Derivatives(
             display=_jpeg(display, DISPLAY_QUALITY),
-            display_mime="image/jpeg",
             display_width=display.width,
             display_height=display.height,
             thumbnail=_jpeg(thumbnail, THUMBNAIL_QUALITY),
-            thumbnail_mime="image/jpeg",
             thumbnail_width=thumbnail.width,
             thumbnail_height=thumbnail.height,
-            taken_at=taken_at,
         )
+
+
+def ingest_image(data: bytes, *, max_bytes: int, max_pixels: int) -> IngestedImage:
+    """Check an uploaded image and make its clean derivatives at once, or raise ImageRejected."""
+    inspected = inspect_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    made = make_derivatives(data, format=inspected.format)
+    return IngestedImage(
+        sha256=inspected.sha256,
+        size=inspected.size,
+        mime_type=inspected.mime_type,
+        format=inspected.format,
+        width=inspected.width,
+        height=inspected.height,
+        display=made.display,
+        display_mime="image/jpeg",
+        display_width=made.display_width,
+        display_height=made.display_height,
+        thumbnail=made.thumbnail,
+        thumbnail_mime="image/jpeg",
+        thumbnail_width=made.thumbnail_width,
+        thumbnail_height=made.thumbnail_height,
+        taken_at=inspected.taken_at,
+    )
 
 
 def sniff_pdf(data: bytes, *, max_bytes: int) -> PdfInfo:

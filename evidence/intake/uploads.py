@@ -8,11 +8,13 @@ so the form can say "too big" while keeping everything else the person typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from io import BytesIO
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
@@ -22,15 +24,22 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 
 class OversizedUpload(InMemoryUploadedFile):
-    """A file that was over the limit: its name and size only, none of its bytes."""
+    """A file that was not kept: its name and size only, none of its bytes. Over the size
+    limit, or ("busy") sent while the same account already had uploads under way."""
 
     oversized = True
+    refused_because = "too_large"
+
+
+class BusyUpload(OversizedUpload):
+    refused_because = "busy"
 
 
 class BoundedMemoryUploadHandler(FileUploadHandler):
-    def __init__(self, request=None, *, max_bytes: int) -> None:
+    def __init__(self, request=None, *, max_bytes: int, busy: bool = False) -> None:
         super().__init__(request)
         self.max_bytes = max_bytes
+        self.busy = busy  # keep no file at all: the text fields still arrive
 
     def new_file(self, *args, **kwargs) -> None:
         super().new_file(*args, **kwargs)
@@ -38,6 +47,8 @@ class BoundedMemoryUploadHandler(FileUploadHandler):
         raise StopFutureHandlers()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        if self.busy:
+            self.buffer = None
         if self.buffer is None:
             return None  # already over the limit: drop the rest
         if start + len(raw_data) > self.max_bytes:
@@ -48,7 +59,8 @@ class BoundedMemoryUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size: int) -> InMemoryUploadedFile:
         if self.buffer is None:
-            return OversizedUpload(
+            refused = BusyUpload if self.busy else OversizedUpload
+            return refused(
                 BytesIO(),
                 self.field_name,
                 self.file_name,
@@ -80,16 +92,49 @@ def bounded_uploads(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapper(request: HttpRequest, **kwargs) -> HttpResponse:
-        max_bytes = settings.EVIDENCE_MAX_UPLOAD_BYTES
-        request.upload_handlers = [BoundedMemoryUploadHandler(request, max_bytes=max_bytes)]
         if request.method == "POST" and _declared_length(request) > _largest_request():
             return _upload_too_big(request, kwargs)
-        try:
-            return protected(request, **kwargs)
-        except (RequestDataTooBig, TooManyFilesSent):
-            return _upload_too_big(request, kwargs)
+        with _upload_slot(request) as free:
+            request.upload_handlers = [
+                BoundedMemoryUploadHandler(
+                    request, max_bytes=settings.EVIDENCE_MAX_UPLOAD_BYTES, busy=not free
+                )
+            ]
+            try:
+                return protected(request, **kwargs)
+            except (RequestDataTooBig, TooManyFilesSent):
+                return _upload_too_big(request, kwargs)
 
     return csrf_exempt(wrapper)
+
+
+# Long enough for the slowest upload; a slot left by a process that died frees itself then.
+UPLOAD_SLOT_SECONDS = 300
+
+
+@contextmanager
+def _upload_slot(request: HttpRequest) -> Iterator[bool]:
+    """Whether this account may send files now: at most EVIDENCE_MAX_CONCURRENT_UPLOADS at once
+    (counted in the cache, shared by every web process). Past it the request still goes on,
+    its text kept and its files refused as "busy", so that one account cannot hold every web
+    worker with uploads while a person in danger waits."""
+    if request.method != "POST" or not request.user.is_authenticated:
+        yield True
+        return
+    key = f"uploads-in-flight:{request.user.pk}"
+    cache.add(key, 0, timeout=UPLOAD_SLOT_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=UPLOAD_SLOT_SECONDS)
+        count = 1
+    try:
+        yield count <= settings.EVIDENCE_MAX_CONCURRENT_UPLOADS
+    finally:
+        try:
+            cache.decr(key)
+        except ValueError:
+            pass
 
 
 def _declared_length(request: HttpRequest) -> int:

@@ -45,6 +45,7 @@ class Action(models.TextChoices):
     EXPORT_DELETED = "export_deleted", _("Exported dossier deleted from the vault")
     SHARED = "shared", _("Shared")  # reserved for sharing with a helper (not built yet)
     LOG_RESEALED = "log_resealed", _("Custody log sealed again: values as commitments, signed")
+    DERIVATIVES_MADE = "derivatives_made", _("Display copy and thumbnail made")
 
 
 DOSSIER_FIELDS = ("title", "concerns", "person_name", "person_age_band", "role", "facts")
@@ -150,7 +151,10 @@ class Replayed:
         self.last_number = 0
 
 
-_PIECE_ACTIONS = (Action.PIECE_ADDED, Action.FILES_ADDED, Action.PIECE_EDITED, Action.PIECE_DELETED)
+_PIECE_ACTIONS = (
+    Action.PIECE_ADDED, Action.FILES_ADDED, Action.PIECE_EDITED, Action.PIECE_DELETED,
+    Action.DERIVATIVES_MADE,
+)  # fmt: skip
 
 
 def replay(payloads: Iterable[dict[str, Any]]) -> Replayed:
@@ -174,6 +178,13 @@ def replay(payloads: Iterable[dict[str, Any]]) -> Replayed:
             state.files[number].update(_by_position(payload.get("files", [])))
         elif action == Action.PIECE_EDITED and number in state.pieces:
             _apply(state.pieces[number], payload.get("changes", {}))
+        elif action == Action.DERIVATIVES_MADE and number in state.files:
+            for position, made in _by_position(payload.get("files", [])).items():
+                if position in state.files[number]:
+                    state.files[number][position].update(
+                        display_sha256=made.get("display_sha256", ""),
+                        thumbnail_sha256=made.get("thumbnail_sha256", ""),
+                    )
         elif action == Action.PIECE_DELETED:
             state.pieces.pop(number, None)
             state.files.pop(number, None)

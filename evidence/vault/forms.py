@@ -35,6 +35,10 @@ ACCEPTED_FILES = (
     "application/pdf,.pdf"
 )
 CHOOSE_AGAIN = _("For your safety nothing was kept: choose the file again.")
+ANOTHER_UPLOAD = _(
+    "Files are already being sent from your account. Wait until they are received, then send "
+    "these again: what you typed is still here."
+)
 
 
 # --- Dossiers --------------------------------------------------------------------------------
@@ -280,6 +284,8 @@ class SensitiveContentMixin(forms.Form):
             )
         too_large = images.too_large_message(settings.EVIDENCE_MAX_UPLOAD_BYTES)
         for upload in files:
+            if getattr(upload, "refused_because", "") == "busy":
+                raise forms.ValidationError(f"{ANOTHER_UPLOAD} {CHOOSE_AGAIN}")
             if getattr(upload, "oversized", False):
                 raise forms.ValidationError(f"{upload.name}: {too_large} {CHOOSE_AGAIN}")
         return files

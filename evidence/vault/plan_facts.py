@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 from django.utils import formats
@@ -73,22 +72,30 @@ def dossier_initial(facts: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
 
 
 def summary(facts: Mapping[str, Any], lang: str) -> list[tuple[Any, str]]:
-    """(what, values in words) for each kept fact, for the dossier's page."""
+    """(what, values in words) for each kept fact, for the dossier's page.
+
+    In the questionnaire's words for whoever answered (a parent reads "son école", never
+    "mon école"); a value without words is left out rather than shown raw.
+    """
+    words = _words(facts, lang)
     lines = []
     for key, label in KEPT_FACTS.items():
         if key not in facts:
             continue
+        if key == "author" and "author_relation" in facts:
+            continue  # who the author is says it already
         value = facts[key]
         if key == "first_seen":
             try:
-                words = formats.date_format(dt.date.fromisoformat(value))
+                text = formats.date_format(dt.date.fromisoformat(value))
             except (TypeError, ValueError):
                 continue
         else:
             values = value if isinstance(value, list) else [value]
-            words = ", ".join(_choice_label(key, item, lang) for item in values)
-        if words:
-            lines.append((label, words))
+            known = words.get(key, {})
+            text = ", ".join(str(known[item]) for item in values if item in known)
+        if text:
+            lines.append((label, text))
     return lines
 
 
@@ -97,23 +104,16 @@ def initial_platform(facts: Mapping[str, Any]) -> str:
     return platforms[0] if len(platforms) == 1 else ""
 
 
-def _choice_label(fact: str, value: str, lang: str) -> str:
-    return _choice_labels().get((fact, value), {}).get(lang) or value
+# The author is known or not: set by "who is doing this?", which has no words of its own.
+_AUTHOR_WORDS = {"known": _("Known"), "unknown": _("Unknown")}
 
 
-@cache
-def _choice_labels() -> dict[tuple[str, str], dict[str, str]]:
-    """The questionnaire's own words for each answer ({fact, value} → {fr, en})."""
+def _words(facts: Mapping[str, Any], lang: str) -> dict[str, dict[str, Any]]:
+    """{fact: {value: words}} from the questionnaire, for these facts; {} if unreadable."""
     try:
-        from guidance.content import load_raw
+        from guidance.engine import describe_facts
 
-        questions = load_raw()["flow"]["questions"]
-        return {
-            (question["fact"], choice["value"]): choice["label"]
-            for question in questions
-            if question.get("fact")
-            for choice in question.get("choices", [])
-            if isinstance(choice.get("label"), dict)
-        }
-    except Exception:  # the content is reviewed elsewhere; here, plain values will do
-        return {}
+        words: dict[str, dict[str, Any]] = describe_facts(facts, lang)
+    except Exception:  # the content is reviewed elsewhere; here, leaving words out will do
+        words = {}
+    return {**words, "author": _AUTHOR_WORDS}

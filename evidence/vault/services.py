@@ -22,14 +22,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from evidence.intake.images import (
-    IngestedImage,
+    InspectedImage,
     PdfInfo,
     UploadRejected,
-    ingest_image,
+    inspect_image,
     sniff_pdf,
 )
 from evidence.models import (
     CustodyEvent,
+    Derivatives,
     Dossier,
     EvidenceFile,
     Kind,
@@ -38,16 +39,16 @@ from evidence.models import (
     Source,
 )
 from evidence.sealing import sealed_files
-from evidence.vault import custody, witness
+from evidence.vault import custody, derivatives, witness
 from evidence.vault.custody import Action
 from evidence.vault.dates import read_published
-from evidence.vault.integrity import sha256_bytes
 
 # Answers for which no file is ever stored: keeping or sending a sexual image of a minor is
 # an offence even for the victim (legal-fr.md §1), and "I don't know" gets the same care.
 WITHHELD_SENSITIVITIES = (Sensitivity.MINOR, Sensitivity.UNSURE)
 FILE_KINDS = (Kind.IMAGE, Kind.PDF)
 PDF_MIME = "application/pdf"
+STILL_PREPARING = _("Your previous images are still being prepared: try again in a minute.")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class FileRefused(Exception):
 @dataclass(frozen=True)
 class _Prepared:
     upload: Upload
-    image: IngestedImage | None = None
+    image: InspectedImage | None = None
     pdf: PdfInfo | None = None
 
 
@@ -182,6 +183,7 @@ def add_piece(
     if token is not None and (existing := _piece_with_token(dossier, token)) is not None:
         return existing
     prepared = _prepare_all(fields["kind"], uploads)
+    _check_the_workers_budget(user, prepared)
     provenance = _typed(fields)
     if not fields.get("captured_at"):
         taken_at = _first_capture_time(prepared)
@@ -220,6 +222,7 @@ def add_piece(
                 record=custody.piece_record(piece),
                 files=[custody.file_record(file, piece.seal) for file in files],
             )
+            _enqueue_derivatives(files)
     except BaseException:
         _delete_blobs(written)
         raise
@@ -231,6 +234,7 @@ def add_files(piece: Piece, user, uploads: Sequence[Upload], sensitivity: str) -
     if files_are_withheld(sensitivity) or not uploads:
         return []
     prepared = _prepare_all(piece.kind, uploads)
+    _check_the_workers_budget(user, prepared)
     written: list[str] = []
     try:
         sealed = [_seal(item, written) for item in prepared]
@@ -248,6 +252,7 @@ def add_files(piece: Piece, user, uploads: Sequence[Upload], sensitivity: str) -
                 piece=locked.number,
                 files=[custody.file_record(file, locked.seal) for file in files],
             )
+            _enqueue_derivatives(files)
     except BaseException:
         _delete_blobs(written)
         raise
@@ -416,12 +421,13 @@ def _prepare_all(kind: str, uploads: Sequence[Upload]) -> list[_Prepared]:
 
 
 def _prepare(kind: str, upload: Upload) -> _Prepared:
-    """Hash and check one file before anything is written (evidence.intake.images)."""
+    """Hash and check one file before anything is written, without decoding an image's pixels
+    (evidence.intake.images): the worker makes its derivatives (evidence.vault.derivatives)."""
     max_bytes = settings.EVIDENCE_MAX_UPLOAD_BYTES
     try:
         if kind == Kind.PDF:
             return _Prepared(upload, pdf=sniff_pdf(upload.data, max_bytes=max_bytes))
-        image = ingest_image(
+        image = inspect_image(
             upload.data, max_bytes=max_bytes, max_pixels=settings.EVIDENCE_MAX_PIXELS
         )
         return _Prepared(upload, image=image)
@@ -447,22 +453,24 @@ def _first_capture_time(prepared: Iterable[_Prepared]) -> dt.datetime | None:
 class _Sealed:
     prepared: _Prepared
     original: str
-    display: str = ""
-    thumbnail: str = ""
 
 
 def _seal(item: _Prepared, written: list[str]) -> _Sealed:
-    """Encrypt and store the original and its derivatives, noting each name as it is written."""
+    """Encrypt and store the original, noting its name as it is written."""
+    name = sealed_files.write(item.upload.data)
+    written.append(name)
+    return _Sealed(item, name)
 
-    def store(data: bytes) -> str:
-        name = sealed_files.write(data)
-        written.append(name)
-        return name
 
-    original = store(item.upload.data)
-    if item.image is None:
-        return _Sealed(item, original)
-    return _Sealed(item, original, store(item.image.display), store(item.image.thumbnail))
+def _check_the_workers_budget(owner, prepared: Sequence[_Prepared]) -> None:
+    """A person's images waiting for the worker may not exceed a budget of pixels: one account
+    cannot fill the worker's queue (and memory) for everyone else."""
+    asked = sum(item.image.pixels for item in prepared if item.image is not None)
+    if not asked:
+        return
+    if derivatives.pending_pixels(owner) + asked > settings.EVIDENCE_MAX_PENDING_PIXELS:
+        name = next(item.upload.name for item in prepared if item.image is not None)
+        raise FileRefused(name, UploadRejected("busy", STILL_PREPARING))
 
 
 def _file_rows(
@@ -486,14 +494,8 @@ def _file_rows(
                 mime_type=image.mime_type,
                 width=image.width,
                 height=image.height,
-                display_name=item.display,
-                display_sha256=sha256_bytes(image.display),
-                display_width=image.display_width,
-                display_height=image.display_height,
-                thumbnail_name=item.thumbnail,
-                thumbnail_sha256=sha256_bytes(image.thumbnail),
-                thumbnail_width=image.thumbnail_width,
-                thumbnail_height=image.thumbnail_height,
+                image_format=image.format,
+                derivatives=Derivatives.PENDING,
             )
         else:
             row = EvidenceFile(
@@ -506,6 +508,13 @@ def _file_rows(
         row.save(force_insert=True)
         rows.append(row)
     return rows
+
+
+def _enqueue_derivatives(files: Iterable[EvidenceFile]) -> None:
+    """After the files' custody event: queued in the same transaction, committed with it."""
+    for file in files:
+        if file.derivatives == Derivatives.PENDING:
+            derivatives.enqueue(file)
 
 
 def _delete_blobs(names: Iterable[str]) -> None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("dossiers/<uuid:dossier_id>/effacer/", views.dossier_erase, name="dossier_erase"),
     path("dossiers/<uuid:dossier_id>/chronologie/", views.dossier_timeline, name="timeline"),
     path("dossiers/<uuid:dossier_id>/journal/", views.custody_log, name="custody_log"),
+    path("dossiers/<uuid:dossier_id>/verifier/", views.dossier_check, name="dossier_check"),
     path("dossiers/<uuid:dossier_id>/pieces/ajouter/", views.piece_add, name="piece_add"),
     path("pieces/<uuid:piece_id>/", views.piece_detail, name="piece_detail"),
     path("pieces/<uuid:piece_id>/modifier/", views.piece_edit, name="piece_edit"),

@@ -6,8 +6,9 @@ the database (its last events cannot be cut off unseen), replays the log and com
 says with every row (each piece's values through their commitments, its receipt time, each
 file's fingerprints, receipt time, original name and derivatives, the dossier's piece counter),
 decrypts every stored blob and hashes it, and does the same for the dossier's exports (every
-segment of the sealed PDF and package, against the fingerprints the log sealed). Each problem
-names what differs, in words. `orphan_blobs()` lists stored blobs no row refers to.
+segment of the sealed PDF and package, against the fingerprints the log sealed); it also names
+every encrypted value of the dossier's rows that no longer opens (evidence/sealing/fields.py).
+Each problem names what differs, in words. `orphan_blobs()` lists stored blobs no row refers to.
 """
 
 from __future__ import annotations
@@ -21,8 +22,18 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from evidence.models import CustodyEvent, Dossier, EvidenceFile, Export, ExportStatus, Piece
+from evidence.models import (
+    ChronologyNote,
+    Complaint,
+    CustodyEvent,
+    Dossier,
+    EvidenceFile,
+    Export,
+    ExportStatus,
+    Piece,
+)
 from evidence.sealing import sealed_files, signing
+from evidence.sealing.fields import unreadable
 from evidence.vault import custody, witness
 from evidence.vault.custody import Action
 from evidence.vault.integrity import verify_chain, verify_files
@@ -54,6 +65,7 @@ def verify(dossier: Dossier) -> Verification:
     state = custody.replay(event.payload for event in events if isinstance(event.payload, dict))
     pieces = list(dossier.pieces.prefetch_related("files"))
     result.problems.extend(_record_problems(dossier, state, pieces))
+    result.problems.extend(_unreadable_problems(dossier, pieces))
     for piece in pieces:
         for file in piece.files.all():
             result.blobs += len(file.blobs())
@@ -125,6 +137,49 @@ def _witness_problems(dossier: Dossier, events: list[CustodyEvent]) -> list[Prob
             problems.append(
                 format_lazy(
                     _("Event {seq} differs from the head recorded outside the database."), seq=seq
+                )
+            )
+    return problems
+
+
+# --- Encrypted values that no longer open ---------------------------------------------------------
+
+
+def _unreadable_problems(dossier: Dossier, pieces: list[Piece]) -> list[Problem]:
+    problems: list[Problem] = []
+    for piece in pieces:
+        problems += [
+            format_lazy(
+                _("Piece {number}: “{field}” no longer opens: it was altered in the database."),
+                number=piece.number,
+                field=name,
+            )
+            for name in unreadable(piece)
+        ]
+        problems += [
+            format_lazy(
+                _(
+                    "Piece {number}, file {position}: its original name no longer opens: it was "
+                    "altered in the database."
+                ),
+                number=piece.number,
+                position=file.position,
+            )
+            for file in piece.files.all()
+            if unreadable(file)
+        ]
+    complaint = Complaint.objects.filter(dossier=dossier).first()
+    if complaint is not None and unreadable(complaint):
+        problems.append(_("The complaint no longer opens: it was altered in the database."))
+    for note in ChronologyNote.objects.filter(dossier=dossier):
+        if unreadable(note):
+            problems.append(
+                format_lazy(
+                    _(
+                        "The chronology's note of {date} no longer opens: it was altered in the "
+                        "database."
+                    ),
+                    date=note.date.isoformat(),
                 )
             )
     return problems

@@ -24,6 +24,7 @@ FILES = {
     "steps": "steps.yaml",
     "resources": "resources.yaml",
     "offences": "offences.yaml",
+    "attestation": "attestation.yaml",
 }
 
 
@@ -43,10 +44,14 @@ def resources() -> dict[str, dict[str, Any]]:
     return {str(entry["id"]): entry for entry in _load_yaml(CONTENT_DIR / FILES["resources"])}
 
 
-def localise(value: Any, lang: str) -> Any:
-    """Pick the text of `lang` from a {fr, en} mapping; other values pass through."""
+def localise(value: Any, lang: str, register: str = "vous") -> Any:
+    """Pick the text of `lang` from a {fr, en} mapping (in `register` when it is written in
+    both, {tu, vous}), inside nested mappings too; other values pass through."""
     if isinstance(value, dict) and set(value) >= set(codes()):
-        return value[lang]
+        text = value[lang]
+        return text.get(register, text) if isinstance(text, dict) else text
+    if isinstance(value, dict):
+        return {key: localise(item, lang, register) for key, item in value.items()}
     return value
 
 

@@ -9,12 +9,16 @@ same shape in words:
   steps.yaml       `StepsFile`: `UrgentItem`s and `Step`s (`StepVariant`s, `Extra`s,
                    `ResourceRef`s, `PerValue` resources, a `Deadline`);
   resources.yaml   `Resource`s;
-  offences.yaml    `Offence`s, with a `PenaltySpec` (base, variants, circumstances, tiers)
-                   and a `PrescriptionSpec` (delay, runs_from, variants).
+  offences.yaml    `Offence`s, with a `PenaltySpec` (base, variants, circumstances, tiers),
+                   a `PrescriptionSpec` (delay, runs_from, variants), an `OnlyIf` when the
+                   facts cannot tell whether it applies, and its `OfficialSource`;
+  attestation.yaml the witness statement (`AttestationFile`): its required wording.
 Every text is a `Text`: one string per language of the site (settings.LANGUAGES), none
-missing or blank. Dates are dates, counts whole numbers, unknown fields are refused, and
-conditions are parsed at load with the named conditions resolved: nothing re-reads a mapping
-at run time.
+missing or blank; a language may give the text in both registers instead, {tu, vous}: the plan
+says "tu" to a young reader and "vous" to an adult (`StepsFile.tu_if` decides), and both forms
+must be there. A text without registers reads the same to everyone. Dates are dates, counts
+whole numbers, unknown fields are refused, and conditions are parsed at load with the named
+conditions resolved: nothing re-reads a mapping at run time.
 
 `Content.from_raw` builds the whole at once, or raises ContentError listing what does not fit,
 one readable line each naming its place (`question role › choices[2] › label: the en text is
@@ -51,6 +55,9 @@ from guidance.conditions import Condition
 PLAN = "plan"  # the flow's terminal node: the plan is reached
 When = Literal["now", "soon", "later"]
 WHEN = get_args(When)  # the order of the plan's steps
+Register = Literal["tu", "vous"]
+REGISTERS: tuple[str, ...] = get_args(Register)
+DEFAULT_REGISTER: Register = "vous"  # whoever we do not know to be young
 Confidence = Literal["verified", "secondary", "unverified"]
 CONFIDENCE = get_args(Confidence)
 RunsFrom = Literal["first_seen", "last_act", "majority"]
@@ -132,8 +139,12 @@ def _parse_condition(value: Any, info: ValidationInfo) -> Condition:
 ConditionField = Annotated[Condition, PlainValidator(_parse_condition)]
 
 
-class Text(RootModel[dict[str, str]]):
-    """A text in every language of the site ({fr, en}), none blank: `text[lang]`."""
+class Text(RootModel[dict[str, str | dict[str, str]]]):
+    """A text in every language of the site ({fr, en}), none blank: `text[lang]`.
+
+    A language may say it in both registers, {tu, vous}; `text.say(lang, register)` picks
+    one, and `text[lang]` is the "vous" form (or the only one).
+    """
 
     model_config = ConfigDict(frozen=True, strict=True)
 
@@ -146,19 +157,46 @@ class Text(RootModel[dict[str, str]]):
 
     @model_validator(mode="after")
     def _every_language(self) -> Text:
-        missing = [lang for lang in codes() if not self.root.get(lang, "").strip()]
+        missing = [lang for lang in codes() if not _filled(self.root.get(lang))]
         unknown = [lang for lang in self.root if lang not in codes()]
         found = []
         if missing:
             texts = "texts are" if len(missing) > 1 else "text is"
             found.append(f"the {' and '.join(missing)} {texts} missing")
         found += [f"unknown language {lang!r}" for lang in unknown]
+        for lang, value in self.root.items():
+            if isinstance(value, dict) and lang not in missing:
+                found += _register_problems(lang, value)
         if found:
             raise refuse("; ".join(found))
         return self
 
     def __getitem__(self, lang: str) -> str:
-        return self.root[lang]
+        return self.say(lang, DEFAULT_REGISTER)
+
+    def say(self, lang: str, register: str) -> str:
+        """The text in `lang`, in `register` when it is written in both."""
+        value = self.root[lang]
+        return value[register] if isinstance(value, dict) else value
+
+    @property
+    def has_registers(self) -> bool:
+        return any(isinstance(value, dict) for value in self.root.values())
+
+
+def _filled(value: Any) -> bool:
+    """A language's text is there: a non-blank string, or a mapping (checked on its own)."""
+    if isinstance(value, dict):
+        return bool(value)
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _register_problems(lang: str, value: dict[str, str]) -> list[str]:
+    missing = [r for r in REGISTERS if not str(value.get(r, "")).strip()]
+    unknown = [r for r in value if r not in REGISTERS]
+    found = [f"the {lang} text has no {r!r} form" for r in missing]
+    found += [f"the {lang} text: unknown register {r!r} (tu or vous)" for r in unknown]
+    return found
 
 
 class Model(BaseModel):
@@ -299,11 +337,15 @@ class UrgentItem(Item):
     """Shown first, and only when someone is in danger."""
 
 
+Rank = Annotated[int, _checked(lambda v: _is_whole(v, 0), "a whole number (0 first)")]
+
+
 class StepVariant(Model):
     condition: ConditionField = Field(alias="if")
     title: Text | None = None
     text: Text | None = None
     when: When | None = None
+    rank: Rank | None = None
 
 
 class Extra(Model):
@@ -323,15 +365,25 @@ class PerValue(Model):
 
 
 class Deadline(Model):
-    """A sentence about an offence's computed deadline; close to it, the step moves up."""
+    """A sentence about an offence's computed deadline; close to it, the step moves up.
 
-    offence: str
+    `offence` may list several offences: the earliest deadline of those the plan names counts.
+    """
+
+    offence: tuple[str, ...]
     close_days: Days
     when_close: When
     upcoming: Text
     close: Text
     passed: Text
     no_date: Text
+
+    @field_validator("offence", mode="before")
+    @classmethod
+    def _one_or_several(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return (value,)
+        return tuple(value) if isinstance(value, list) else value
 
     def texts(self) -> dict[str, Text]:
         return {
@@ -342,8 +394,20 @@ class Deadline(Model):
         }
 
 
+Page = Literal["attestation"]  # the site's own pages a step may offer (guidance/urls.py)
+
+
+class Action(Model):
+    """A button to one of the site's own pages (the witness statement)."""
+
+    page: Page
+    label: Text
+
+
 class Step(Item):
     when: When
+    rank: Rank = 50  # among the "now" steps, the lowest ranks stay at the top (see plan.py)
+    action: Action | None = None
     variants: list[StepVariant] = []
     extras: list[Extra] = []
     resources_per_value: PerValue | None = None
@@ -351,12 +415,21 @@ class Step(Item):
 
 
 class StepsFile(Model):
+    tu_if: ConditionField  # the plan says "tu" when this holds, "vous" otherwise
     urgent: list[UrgentItem]
     steps: list[Step]
     shared: Any = None  # sentences written once for YAML anchors: read where they are used
 
 
 # --- resources.yaml ----------------------------------------------------------------------------
+
+
+class OfficialSource(Model):
+    """The official text or page a reader can open to check a fact: what the site shows as
+    its source (a Légifrance page, a ministry's page, the service's own site)."""
+
+    name: Text
+    url: HttpsUrl
 
 
 class Resource(Model):
@@ -369,7 +442,9 @@ class Resource(Model):
     hours: Text | None = None
     what: Text
     note: Text | None = None
-    source: NonBlank
+    official: OfficialSource | None = None  # shown as the source; none for general advice
+    source: NonBlank  # what the reviewer read (public pages only, no internal file)
+    reference: str | None = None  # internal: the reference sheet's numbers; never shown
     checked: dt.date
     confidence: Confidence
     footer: bool = False
@@ -438,16 +513,59 @@ class PrescriptionSpec(Model):
     variants: list[PrescriptionVariant] = []
 
 
+class OnlyIf(Model):
+    """What the facts cannot tell: the offence is named "only if …", unless `known` holds."""
+
+    text: Text
+    known: ConditionField | None = None  # the facts already say so: no "only if"
+
+
 class Offence(Model):
     id: Id
     article: Text
     title: Text
-    what: Text
+    what: Text  # one plain sentence, shown even when the law is folded
     condition: ConditionField = Field(alias="if")
+    only_if: OnlyIf | None = None
     note: Text | None = None
     penalty: PenaltySpec
     prescription: PrescriptionSpec
+    official: OfficialSource
     source: NonBlank
+    reference: str | None = None
+    checked: dt.date
+    confidence: Confidence
+
+
+# --- attestation.yaml ------------------------------------------------------------------------
+
+
+class AttestationField(Model):
+    """One identity field a witness statement must give (art. 202 CPC)."""
+
+    id: Id
+    label: Text
+
+
+class AttestationFile(Model):
+    """The wording of a witness statement, with what the law asks of it."""
+
+    title: Text
+    model: Text  # which model it follows (the Cerfa form's number, or a free form)
+    identity_intro: Text
+    identity: list[AttestationField]
+    relation: Text
+    facts_intro: Text
+    when: Text
+    where: Text
+    statement: Text  # produced in view of justice; a false one exposes to penal sanctions
+    place_date: Text
+    signature: Text
+    attachment: Text
+    advice: list[Text]
+    official: OfficialSource
+    source: NonBlank
+    reference: str | None = None
     checked: dt.date
     confidence: Confidence
 
@@ -463,14 +581,17 @@ class Content:
     questions: tuple[Question, ...]
     messages: Messages
     conditions: Mapping[str, Condition]
+    tu_if: Condition
     urgent: tuple[UrgentItem, ...]
     steps: tuple[Step, ...]
     resources: tuple[Resource, ...]
     offences: tuple[Offence, ...]
+    attestation: AttestationFile
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any]) -> Content:
-        """Content from the data of the files: {flow, conditions, steps, resources, offences}.
+        """Content from the data of the files: {flow, conditions, steps, resources, offences,
+        attestation}.
 
         ContentError lists, one line each, what does not fit the schema.
         """
@@ -481,6 +602,7 @@ class Content:
         steps = _read(problems, raw, "steps", StepsFile, **context)
         resources = _read(problems, raw, "resources", list[Resource], **context)
         offences = _read(problems, raw, "offences", list[Offence], **context)
+        attestation = _read(problems, raw, "attestation", AttestationFile, **context)
         if problems:
             raise ContentError(problems)
         return cls(
@@ -488,11 +610,17 @@ class Content:
             questions=tuple(flow.questions),
             messages=flow.messages,
             conditions=named,
+            tu_if=steps.tu_if,
             urgent=tuple(steps.urgent),
             steps=tuple(steps.steps),
             resources=tuple(resources),
             offences=tuple(offences),
+            attestation=attestation,
         )
+
+    def register(self, facts: Mapping[str, Any]) -> Register:
+        """How the plan speaks to whoever reads it: "tu" to the young, "vous" otherwise."""
+        return "tu" if self.tu_if.holds(facts) else DEFAULT_REGISTER
 
     @cached_property
     def question_by_id(self) -> dict[str, Question]:

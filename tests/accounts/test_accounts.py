@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +26,28 @@ def sign_up(client, pseudonym="lina_13", **extra):
     return client.post(reverse("accounts:signup"), data)
 
 
-def codes_shown(client) -> list[str]:
-    return CODE.findall(client.get(reverse("accounts:recovery_codes")).text)
+def codes_in(response) -> list[str]:
+    return CODE.findall(response.content.decode())
+
+
+def make_new_codes(client, codes_set: str | None = None):
+    """The account page's form, with the name of the codes it replaces, as the page gives it."""
+    if codes_set is None:
+        page = client.get(reverse("accounts:account")).text
+        codes_set = re.search(r'name="codes" value="([0-9a-f]+)"', page).group(1)
+    return client.post(reverse("accounts:account"), {"password": PASSWORD, "codes": codes_set})
+
+
+def stored_anywhere(texts: list[str]) -> list[str]:
+    """Each text found in any column of any table of the database, session data decoded too."""
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            found += [text for row in cursor.fetchall() for text in texts if text in repr(row)]
+    for session in Session.objects.all():
+        found += [text for text in texts if text in repr(session.get_decoded())]
+    return found
 
 
 def reset(client, code: str, pseudonym="lina_13", password=NEW_PASSWORD):
@@ -52,10 +73,10 @@ def log_in(client, pseudonym="lina_13", password=PASSWORD, forwarded_for=None):
 
 def test_signing_up_needs_only_a_pseudonym_and_a_password(client):
     response = sign_up(client)
-    assert response.status_code == 302
+    assert response.status_code == 200
     user = get_user_model().objects.get(username="lina_13")
     assert user.email == ""
-    assert response["Location"].startswith(reverse("accounts:recovery_codes"))
+    assert "Vos codes de secours" in response.text
 
 
 def test_the_password_is_hashed_with_argon2(client, settings):
@@ -66,14 +87,39 @@ def test_the_password_is_hashed_with_argon2(client, settings):
     assert all(code.code_hash.startswith("argon2") for code in user.recovery_codes.all())
 
 
-def test_sign_up_shows_ten_recovery_codes_once(client):
-    sign_up(client)
-    codes = codes_shown(client)
+def test_sign_up_shows_ten_recovery_codes_in_its_answer(client):
+    codes = codes_in(sign_up(client))
     assert len(set(codes)) == recovery.CODE_COUNT == 10
     assert RecoveryCode.objects.count() == 10
     assert all(code not in rc.code_hash for rc in RecoveryCode.objects.all() for code in codes)
-    client.post(reverse("accounts:recovery_codes"))
-    assert codes_shown(client) == []
+
+
+def test_new_codes_are_stored_nowhere_in_clear_not_even_in_the_session(client):
+    codes = codes_in(sign_up(client))
+    assert Session.objects.count() == 1  # signed in: the session exists, without them
+    assert stored_anywhere(codes) == []
+    again = codes_in(make_new_codes(client))
+    assert len(again) == 10 and stored_anywhere(again) == []
+
+
+def test_reloading_the_sign_up_answer_never_shows_the_codes_again(client):
+    sign_up(client)
+    reload = sign_up(client)  # a reload sends the form again
+    assert reload.status_code == 302 and codes_in(reload) == []
+    assert codes_in(client.get(reload["Location"])) == []
+    assert RecoveryCode.objects.count() == 10
+
+
+def test_the_codes_page_reached_again_says_they_were_shown_once(client):
+    sign_up(client)
+    page = client.get(reverse("accounts:recovery_codes"))
+    assert codes_in(page) == []
+    assert "Vos codes ont déjà été affichés" in page.text
+
+
+def test_the_codes_page_offers_to_print_them(client):
+    page = sign_up(client).text
+    assert "data-print hidden>Imprimer ces codes</button>" in page
 
 
 def test_a_pseudonym_differing_only_in_case_is_taken(client, owner):
@@ -92,17 +138,14 @@ def test_a_weak_password_is_refused_in_french(client):
 
 def test_sign_up_then_goes_where_the_person_was_going(client):
     target = reverse("evidence:start_from_plan")
-    response = sign_up(client, next=target)
-    codes_page = client.get(response["Location"])
-    assert f'name="next" value="{target}"' in codes_page.text
-    done = client.post(reverse("accounts:recovery_codes"), {"next": target})
-    assert done["Location"] == target
+    codes_page = sign_up(client, next=target)
+    assert f'<a class="button" href="{target}">J’ai gardé mes codes</a>' in codes_page.text
 
 
 def test_next_never_leaves_the_site(client):
-    response = sign_up(client, next="https://evil.example/")
-    done = client.post(reverse("accounts:recovery_codes"), {"next": "https://evil.example/"})
-    assert "evil" not in response["Location"] and "evil" not in done["Location"]
+    codes_page = sign_up(client, next="https://evil.example/")
+    assert "evil" not in codes_page.text
+    assert f'href="{reverse("evidence:dossier_list")}">J’ai gardé mes codes' in codes_page.text
 
 
 # Recovery codes
@@ -111,8 +154,7 @@ def test_next_never_leaves_the_site(client):
 @pytest.fixture
 def signed_up_codes() -> list[str]:
     client = Client()
-    sign_up(client)
-    return codes_shown(client)
+    return codes_in(sign_up(client))
 
 
 def test_a_recovery_code_resets_the_password(client, signed_up_codes):
@@ -159,11 +201,26 @@ def test_a_refused_new_password_does_not_spend_the_code(client, signed_up_codes)
 
 def test_new_codes_replace_the_old_ones(owner, owner_client):
     old = recovery.replace_codes(owner)
-    response = owner_client.post(reverse("accounts:account"), {"password": PASSWORD})
-    new = codes_shown(owner_client)
-    assert response.status_code == 302 and len(new) == 10
+    response = make_new_codes(owner_client)
+    new = codes_in(response)
+    assert response.status_code == 200 and len(new) == 10
     assert reset(Client(), old[0], pseudonym=owner.username).status_code == 200
     assert reset(Client(), new[0], pseudonym=owner.username).status_code == 302
+
+
+def test_the_new_codes_form_sent_twice_keeps_the_codes_it_showed(owner, owner_client):
+    page = owner_client.get(reverse("accounts:account")).text
+    codes_set = re.search(r'name="codes" value="([0-9a-f]+)"', page).group(1)
+    shown = codes_in(make_new_codes(owner_client, codes_set))
+    reload = make_new_codes(owner_client, codes_set)  # a reload, or Back then resend
+    assert reload.status_code == 302 and codes_in(reload) == []
+    assert reload["Location"] == reverse("accounts:recovery_codes")
+    assert reset(Client(), shown[0], pseudonym=owner.username).status_code == 302
+
+
+def test_after_new_codes_the_page_leads_back_to_the_account(owner_client):
+    page = make_new_codes(owner_client).text
+    assert f'<a class="button" href="{reverse("accounts:account")}">' in page
 
 
 def test_new_codes_need_the_password(owner, owner_client):

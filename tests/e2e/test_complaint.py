@@ -183,7 +183,7 @@ def test_the_complaint_and_the_export_work_without_javascript(browser, live_serv
     page.get_by_label("Mot de passe", exact=True).fill("une phrase de passe solide 42")
     page.get_by_label("Le même mot de passe, encore une fois").fill("une phrase de passe solide 42")
     page.get_by_role("button", name="Créer mon coffre-fort").click()
-    page.get_by_role("button", name="J’ai gardé mes codes").click()
+    page.get_by_role("link", name="J’ai gardé mes codes").click()
     add_a_piece(phone, tmp_path)
     page.get_by_role("link", name="Préparer la plainte").click()
     page.get_by_role("link", name="L’auteur ou les auteurs").click()

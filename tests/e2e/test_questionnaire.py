@@ -91,8 +91,11 @@ def _victim_walk_to_the_plan(page) -> None:
     _answer(page, "Oui, un peu ou beaucoup")
     _on(page, "/questionnaire/vos-reponses/", "Vérifiez vos réponses")
     page.get_by_role("link", name="Voir mon plan d’action").click()
-    _on(page, "/plan/", "Votre plan d’action")
-    expect(page.get_by_role("heading", name="Signaler sur Instagram")).to_be_visible()
+    _on(page, "/plan/", "Ton plan d’action")  # a teenager is told "tu", as the 3018 does
+    how_to = page.locator("details.howto summary", has_text="Signaler sur Instagram")
+    expect(how_to).to_be_visible()
+    how_to.click()  # folded how-to: opens without JavaScript
+    expect(page.locator("details.howto").first).to_contain_text("commentaire")
 
 
 def test_a_victim_walks_to_the_plan_and_back_keeps_every_answer(page):
@@ -120,6 +123,8 @@ def test_a_witness_starts_from_the_home_page_and_is_asked_about_the_person(page)
     p.get_by_role("button", name="Je suis témoin").click()
     _on(p, "/questionnaire/danger/", "Quelqu’un est-il en danger en ce moment ?")
     _answer(p, "Non, pas en ce moment")
+    _on(p, "/questionnaire/witness_age/", "Et vous, quel âge avez-vous ?")
+    _answer(p, "Moins de 18 ans")
     _on(p, "/questionnaire/victim_age/", "Quel âge a la personne visée ?")
     _answer(p, "Moins de 15 ans")
     _on(p, "/questionnaire/acts/", "Que subit la personne visée ?")
@@ -224,10 +229,12 @@ VICTIM = {
 }
 
 
-def _with_answers(browser_page, answers: dict) -> None:
-    """Give the browser a session that already holds these answers."""
+def _with_answers(browser_page, answers: dict, **more) -> None:
+    """Give the browser a session that already holds these answers (and more keys)."""
     store = SessionStore()
     store["guidance_answers"] = answers
+    for key, value in more.items():
+        store[key] = value
     store.save()
     browser_page.page.context.add_cookies(
         [{"name": "sessionid", "value": store.session_key, "url": browser_page.base_url}]
@@ -264,7 +271,7 @@ def test_back_shows_the_answer_kept_on_the_server_not_a_copy_of_the_page(page):
     other = p.context.new_page()
     other.goto(page.base_url + "/questionnaire/role/")
     _answer(other, "Je suis témoin")
-    _on(other, "/questionnaire/victim_age/", "Quel âge a la personne visée ?")
+    _on(other, "/questionnaire/witness_age/", "Et vous, quel âge avez-vous ?")
     other.close()
     p.go_back()
     _on(p, "/questionnaire/role/", "Qui êtes-vous dans cette histoire ?")
@@ -328,6 +335,31 @@ def _before(question_id: str) -> dict:
     return {k: VICTIM[k] for k in keys[: keys.index(question_id)]}
 
 
+WITNESS = {
+    "danger": "none",
+    "role": "witness",
+    "witness_age": "minor",
+    "victim_age": "15_17",
+    "acts": ["insults", "hostile_group"],
+    "discrimination": [],
+    "platforms": ["tiktok"],
+    "visibility": "public",
+    "still_online": "yes",
+    "author_relation": "classmate",
+    "first_seen": None,
+}
+STATEMENT = {
+    "facts": "Le 12 mars, dans le groupe « 3e B », Lucas a écrit des insultes à Inès.",
+    "when": "Le 12 mars 2026",
+    "where": "Snapchat",
+    "relation": "Camarade de classe",
+    "last_name": "Martin",
+    "first_names": "Léa",
+    "birth": "",
+    "address": "",
+    "occupation": "",
+}
+
 PAGE_KINDS = {
     "single choice": (_before("role"), "/questionnaire/role/"),
     "multiple choice": (_before("acts"), "/questionnaire/acts/"),
@@ -337,12 +369,15 @@ PAGE_KINDS = {
     "urgent help": ({"danger": "self_harm"}, "/questionnaire/urgence/"),
     "plan": ({**VICTIM, "danger": "physical", "acts": ["insults", "threats"]}, "/plan/"),
     "plan in English": (VICTIM, "/en/plan/"),
+    "witness plan": (WITNESS, "/plan/"),
+    "witness statement form": (WITNESS, "/attestation-de-temoin/"),
+    "witness statement to print": (WITNESS, "/attestation-de-temoin/a-imprimer/"),
 }
 
 
 def _open(browser_page, kind: str) -> None:
     answers, path = PAGE_KINDS[kind]
-    _with_answers(browser_page, answers)
+    _with_answers(browser_page, answers, guidance_attestation=STATEMENT)
     browser_page.goto(path)
     if kind == "error":
         browser_page.page.get_by_role("button", name="Continuer").click()
@@ -377,5 +412,55 @@ def test_the_plan_prints_without_the_site_around_it(page):
     page.page.emulate_media(media="print")
     for hidden in (".quick-exit-bar", ".site-footer", ".plan-actions", ".back-link"):
         expect(page.page.locator(hidden).first).to_be_hidden()
-    expect(page.page.get_by_role("heading", name="Votre plan d’action")).to_be_visible()
+    expect(page.page.get_by_role("heading", name="Ton plan d’action")).to_be_visible()
     assert re.search(r"Appeler le 17", page.page.locator("#step").inner_text())
+
+
+# --- The plan a frightened teenager reads on a phone --------------------------------------
+
+
+def test_a_teenagers_plan_shows_its_three_first_steps_within_two_phone_screens(phone):
+    _with_answers(phone, VICTIM)
+    phone.goto("/plan/")
+    p = phone.page
+    steps = p.locator(".plan-now .plan-step")
+    expect(steps).to_have_count(3)
+    screens = 2 * p.viewport_size["height"]
+    for box in (steps.nth(i).bounding_box() for i in range(3)):
+        assert box["y"] + box["height"] <= screens  # read without scrolling past two screens
+    law = p.locator("details.offence").first
+    expect(law).not_to_have_attribute("open", "")
+    assert axe_violations(p) == []
+    assert not has_horizontal_scroll(p)
+    assert phone.console_errors == []
+
+
+# --- A witness statement, without JavaScript ------------------------------------------------
+
+
+def test_a_witness_prepares_a_statement_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + "/attestation-de-temoin/")
+    page.get_by_role("button", name="Voir mon attestation").click()
+    expect(page.locator(".error-summary")).to_contain_text("Écrivez ce que vous avez vu")
+    page.get_by_label("Qu’avez-vous vu ou entendu vous-même ?").fill(STATEMENT["facts"])
+    page.get_by_label("Nom", exact=True).fill("Martin")
+    page.get_by_role("button", name="Voir mon attestation").click()
+    page.wait_for_url("**/attestation-de-temoin/a-imprimer/")
+    document = page.locator(".attestation-document")
+    expect(document).to_contain_text("en vue de sa production en justice")
+    expect(document).to_contain_text("Martin")
+    expect(page.get_by_role("button", name="Imprimer l’attestation")).to_be_hidden()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger l’attestation (PDF)").click()
+    assert download.value.suggested_filename == "attestation-de-temoin.pdf"
+    page.emulate_media(media="print")
+    expect(page.locator(".attestation-help").first).to_be_hidden()
+    expect(document).to_be_visible()
+    page.emulate_media(media="screen")
+    page.get_by_role("button", name="Effacer mon attestation").last.click()
+    page.wait_for_url("**/attestation-de-temoin/?erased=1")
+    expect(page.get_by_role("status")).to_contain_text("effacée")
+    context.close()

@@ -7,6 +7,7 @@ from io import BytesIO
 
 import pytest
 from PIL import Image, ImageDraw
+from playwright.sync_api import Error
 
 from evidence.models import Dossier, EvidenceFile, Piece
 from tests.accessibility import axe_violations, has_horizontal_scroll
@@ -45,10 +46,11 @@ def sign_up(phone, pseudonym: str) -> list[str]:
     page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_label("Le même mot de passe, encore une fois").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon coffre-fort").click()
-    page.wait_for_url("**/compte/codes-de-secours/**")
+    page.get_by_role("heading", name="Vos codes de secours").wait_for()
     check_page(phone)
     codes = page.locator(".recovery-codes code").all_inner_texts()
-    page.get_by_role("button", name="J’ai gardé mes codes").click()
+    assert page.get_by_role("button", name="Imprimer ces codes").is_visible()
+    page.get_by_role("link", name="J’ai gardé mes codes").click()
     page.wait_for_url("**/dossiers/")
     return codes
 
@@ -173,6 +175,33 @@ def test_every_vault_page_is_accessible_on_a_phone(phone, tmp_path):
     assert [e for e in phone.console_errors if "status of 429" not in e] == []
 
 
+def test_back_or_reload_after_sign_up_never_shows_the_codes_again(phone):
+    page = phone.page
+    codes = sign_up(phone, "sam_2009")
+    try:
+        page.go_back()  # to the answer of the sign-up form: no cache kept it
+    except Error:
+        pass  # the browser may refuse outright (a page that was not kept)
+    page.wait_for_url("**/dossiers/")  # asked again, it finds the person signed in already
+    assert not any(code in page.content() for code in codes)
+
+
+def test_reloading_the_codes_page_never_shows_them_again(phone):
+    page = phone.page
+    phone.goto("/compte/inscription/")
+    page.get_by_label("Pseudo").fill("alix_2008")
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.get_by_label("Le même mot de passe, encore une fois").fill(PASSWORD)
+    page.get_by_role("button", name="Créer mon coffre-fort").click()
+    codes = page.locator(".recovery-codes code").all_inner_texts()
+    assert len(codes) == 10
+    # Sends the sign-up form again, with the form's token that signing in replaced: refused
+    # as an expired page (a signed-in person sending it with a fresh token is sent on).
+    page.reload()
+    assert "Cette page a expiré" in page.locator("main").inner_text()
+    assert not any(code in page.content() for code in codes)
+
+
 def test_a_notice_is_said_once_in_a_status_region_even_after_logging_out(phone):
     page = phone.page
     sign_up(phone, "noa_2010")
@@ -212,7 +241,9 @@ def test_the_vault_works_without_javascript(browser, live_server, tmp_path):
     page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_label("Le même mot de passe, encore une fois").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon coffre-fort").click()
-    page.get_by_role("button", name="J’ai gardé mes codes").click()
+    assert page.locator(".recovery-codes code").count() == 10
+    assert not page.get_by_role("button", name="Imprimer ces codes").is_visible()  # needs JS
+    page.get_by_role("link", name="J’ai gardé mes codes").click()
     page.get_by_role("link", name="Commencer un nouveau dossier").click()
     page.get_by_role("button", name="Créer le dossier").click()
     page.get_by_role("link", name="Ajouter une pièce").click()

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
 from guidance import engine
-from guidance.content import footer_contacts
+from guidance.content import FILES, footer_contacts
 from guidance.content.schema import MESSAGE_CODES, Content
 
 
@@ -47,6 +47,7 @@ SMALL = {
     },
     "conditions": {"minor": {"victim_age": ["under_15", "15_17"]}},
     "steps": {
+        "tu_if": {"is": "minor"},
         "urgent": [],
         "steps": [
             {
@@ -67,12 +68,36 @@ SMALL = {
             "url": "https://www.3018.fr/",
             "hours": None,
             "what": text("Aide"),
-            "source": "legal-fr.md [28]",
+            "official": {"name": text("3018.fr"), "url": "https://www.3018.fr/"},
+            "source": "educnum.fr",
+            "reference": "legal-fr.md [28]",
             "checked": dt.date(2026, 11, 21),
             "confidence": "verified",
         },
     ],
     "offences": [],
+    "attestation": {
+        "title": text("Attestation de témoin"),
+        "model": text("Article 202"),
+        "identity_intro": text("Je soussigné(e) :"),
+        "identity": [{"id": "last_name", "label": text("Nom")}],
+        "relation": text("Lien :"),
+        "facts_intro": text("J’ai vu :"),
+        "when": text("Quand :"),
+        "where": text("Où :"),
+        "statement": text("En vue de sa production en justice."),
+        "place_date": text("Fait à"),
+        "signature": text("Signature"),
+        "attachment": text("Pièce d’identité"),
+        "advice": [text("Signez.")],
+        "official": {
+            "name": text("Code de procédure civile"),
+            "url": "https://www.legifrance.gouv.fr/",
+        },
+        "source": "service-public.fr",
+        "checked": dt.date(2026, 11, 21),
+        "confidence": "secondary",
+    },
 }
 
 
@@ -272,7 +297,7 @@ def test_conditions_are_read_once_when_the_content_is_loaded():
 
 
 def test_a_broken_file_stops_the_loading_with_its_problems(tmp_path):
-    for name in ("flow", "conditions", "steps", "resources", "offences"):
+    for name in FILES:
         (tmp_path / f"{name}.yaml").write_text(
             "[]\n" if name in ("resources", "offences") else "{}\n", encoding="utf-8"
         )
@@ -311,6 +336,17 @@ def shown_texts():
         for extra in [*step.variants, *step.extras]:
             if extra.text:
                 yield f"step {step.id} (variant or extra)", extra.text
+    for resource in content.resources:
+        yield f"resource {resource.id}", resource.what
+    for offence in content.offences:
+        yield f"offence {offence.id}", offence.what
+        if offence.only_if:
+            yield f"offence {offence.id} (only if)", offence.only_if.text
+
+
+def every_form(text, lang: str) -> list[str]:
+    """The text in `lang`, in each register it is written in."""
+    return [text.say(lang, register) for register in ("tu", "vous")]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -318,10 +354,18 @@ def test_questions_and_advice_are_written_in_sentences_under_20_words(lang):
     too_long = [
         (where, sentence)
         for where, words in shown_texts()
-        for sentence in sentences(words[lang])
+        for form in every_form(words, lang)
+        for sentence in sentences(form)
         if len(sentence.split()) >= 20
     ]
     assert too_long == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_law_is_said_in_one_plain_sentence_each(lang):
+    for offence in engine.content().offences:
+        for form in every_form(offence.what, lang):
+            assert len(re.findall(r"[.!?](?:\s|$)", form)) == 1, (offence.id, form)
 
 
 def test_every_fact_was_checked_against_the_legal_reference_with_a_date():

@@ -124,9 +124,15 @@ def test_a_minor_is_sent_to_the_3018_first():
 def test_sexual_images_of_a_minor_are_never_kept_and_are_reported():
     plan = plan_for(role="victim", victim_age="15_17", acts=["intimate_images"])
     warning = step(plan, "no_minor_sexual_images")
-    assert warning["resources"] == ["3018", "pharos", "point_de_contact"]
-    assert "même comme preuve" in warning["text"]
+    assert warning["resources"] == ["3018"]  # one number for a teenager: the 3018
+    assert "même pour prouver" in warning["text"]
     assert step_ids(plan).index("no_minor_sexual_images") < step_ids(plan).index("keep_evidence")
+    parent = plan_for(role="guardian", victim_age="15_17", acts=["intimate_images"])
+    assert step(parent, "no_minor_sexual_images")["resources"] == [
+        "3018",
+        "pharos",
+        "point_de_contact",
+    ]
 
 
 def test_a_parent_of_a_minor_is_told_how_to_file_a_complaint_for_their_child():
@@ -162,9 +168,11 @@ def test_lgbtphobic_attacks_lead_to_sos_homophobie_without_an_unverified_number(
     assert sos["phone"] is None and sos["url"] and sos["confidence"] == "unverified"
 
 
-def test_financial_sextortion_of_an_adult_points_to_thesee():
+def test_financial_sextortion_of_an_adult_points_to_thesee_where_the_complaint_is_explained():
     plan = plan_for(role="victim", victim_age="adult", acts=["sextortion"])
-    assert "thesee" in step(plan, "sextortion_stop")["resources"]
+    assert "thesee" in step(plan, "file_complaint")["resources"]
+    assert "THESEE" in step(plan, "file_complaint")["text"]
+    assert "THESEE" not in step(plan, "sextortion_stop")["text"]
 
 
 def test_an_insult_deadline_close_at_hand_becomes_urgent():
@@ -187,10 +195,10 @@ def test_steps_are_ordered_now_then_soon_then_later():
     assert order == sorted(order, key=["now", "soon", "later"].index)
 
 
-def test_unverified_emergency_numbers_say_so():
+def test_emergency_numbers_are_verified_facts_without_a_doubt():
     plan = plan_for(role="victim", danger="physical")
     police = next(r for r in plan["resources"] if r["id"] == "17")
-    assert police["confidence"] == "unverified" and police["note"]
+    assert police["confidence"] == "verified" and police["note"] is None
 
 
 def test_the_plan_is_in_english_when_asked():
@@ -208,7 +216,7 @@ def test_the_plan_has_the_promised_keys():
         first_seen="2026-10-01",
         danger="physical",
     )
-    assert set(plan) == {"lang", "urgent", "steps", "resources", "offences"}
+    assert set(plan) == {"lang", "register", "urgent", "steps", "resources", "offences"}
     assert {"id", "title", "text", "resources"} <= set(plan["urgent"][0])
     assert {"id", "when", "title", "text", "resources"} <= set(plan["steps"][0])
     assert {"id", "name", "phone", "url", "hours", "what"} <= set(plan["resources"][0])
@@ -266,6 +274,7 @@ def test_a_witness_reaches_the_plan_without_health_questions():
     answers = {
         "danger": "none",
         "role": "witness",
+        "witness_age": "minor",
         "victim_age": "15_17",
         "acts": ["rumours"],
         "discrimination": [],
@@ -281,10 +290,11 @@ def test_a_witness_reaches_the_plan_without_health_questions():
 
 
 def test_a_teenager_reaches_the_plan_in_at_most_12_questions():
-    teen_paths = [
+    teen_paths = [  # a young victim, or a young witness (school staff take one question more)
         path
         for path in engine.all_paths(TODAY)
-        if dict(path)["victim_age"] in ("under_15", "15_17")
+        if dict(path)["role"] in ("victim", "witness")
+        and dict(path)["victim_age"] in ("under_15", "15_17")
     ]
     assert teen_paths
     assert max(len(path) for path in teen_paths) <= 12

@@ -84,13 +84,14 @@ def test_a_discriminatory_insult_has_one_year():
     assert offence(plan, "loi1881-33")["prison_years"] == 1
 
 
-def test_a_private_insult_is_only_a_fine():
+def test_a_private_insult_is_a_contravention_under_r621_not_the_press_law():
     plan = engine.build_plan(
         {"role": "victim", "acts": ["insults"], "visibility": "private"}, today=TODAY
     )
-    insult = offence(plan, "loi1881-33")
-    assert (insult["prison_years"], insult["fine_eur"]) == (0, None)
-    assert insult["penalty"].startswith("Une amende (contravention)")
+    insult = offence(plan, "R621-2")
+    assert (insult["prison_years"], insult["fine_eur"]) == (0, 38)
+    assert "R621-1" in insult["article"] and "1881" not in insult["article"]
+    assert "loi1881-33" not in [o["id"] for o in plan["offences"]]
 
 
 def test_a_first_seen_date_in_the_future_is_refused():
@@ -101,11 +102,12 @@ def test_a_first_seen_date_in_the_future_is_refused():
     assert error.value.key == "first_seen"
 
 
-def test_harassment_gets_no_certain_deadline_since_its_start_is_unverified():
+def test_harassment_runs_from_the_last_act_so_no_date_is_computed_but_it_is_verified():
     result = harassment(first_seen="2026-01-10")
     assert result["deadline"] is None
-    assert result["prescription_confidence"] == "unverified"
-    assert "non vérifié" in result["prescription"]
+    assert result["prescription_confidence"] == "verified"
+    assert "dernier acte" in result["prescription"]
+    assert "19 juin 2019" in result["prescription"]
 
 
 def test_a_threat_can_be_prosecuted_for_6_years():

@@ -56,6 +56,8 @@ def test_starting_afresh_forgets_earlier_answers(questionnaire, victim_answers):
 def test_starting_as_a_witness_skips_the_role_question_but_keeps_the_answer(questionnaire):
     assert questionnaire.start(role="witness")["Location"] == "/questionnaire/danger/"
     response = questionnaire.answer("danger", "none")
+    assert response["Location"] == "/questionnaire/witness_age/"  # the plan's register
+    response = questionnaire.answer("witness_age", "minor")
     assert response["Location"] == "/questionnaire/victim_age/"
     page = questionnaire.client.get(response["Location"])
     assert "Quel âge a la personne visée ?" in _html(page)

@@ -61,28 +61,35 @@ def test_the_plan_stores_its_facts_for_the_evidence_vault(finished):
     )
 
 
-def test_the_plan_explains_reporting_on_each_chosen_platform(finished):
+def test_the_plan_explains_reporting_on_each_chosen_platform_folded_in_its_step(finished):
     html = _html(finished.client.get("/plan/"))
-    assert '<h2 id="plan-platforms">Comment signaler sur chaque plateforme</h2>' in html
-    assert "Signaler sur Instagram" in html
-    assert 'href="https://help.instagram.com/" rel="noreferrer"' in html
+    step = html[html.index('id="step-report_platform"') :]
+    step = step[: step.index("</details>", step.index('<details class="howto">'))]
+    assert '<details class="howto">' in step
+    assert "<summary>Signaler sur Instagram</summary>" in step
+    assert "commentaire" in step
+    assert 'href="https://help.instagram.com/" rel="noreferrer"' in step
 
 
 def test_the_law_is_marked_indicative_with_penalties_deadlines_and_sources(finished):
     html = _html(finished.client.get("/plan/"))
     assert '<h2 id="plan-law">Ce que dit la loi</h2>' in html
-    assert "Indicatif : ce sont des informations générales" in html
+    assert "À titre indicatif : seul un tribunal décide." in html
+    assert "Ce sont des informations générales, pas un conseil juridique." in html
     plan = engine.build_plan(engine.facts_from_answers(finished.session_answers()), "fr")
     assert plan["offences"]
     for offence in plan["offences"]:
         assert escape(offence["penalty"]) in html
         assert escape(offence["prescription"]) in html
-        assert escape(offence["source"]) in html
+        assert escape(offence["source"]) in html  # the official text's name, linked
+        assert f'href="{offence["source_url"]}"' in html
     assert "Pour le premier message : jusqu’au " in html  # a computed deadline
 
 
-def test_unverified_facts_are_shown_as_to_be_confirmed(finished):
-    html = _html(finished.client.get("/plan/"))
+def test_unverified_facts_are_shown_as_to_be_confirmed(questionnaire, victim_answers):
+    victim_answers["platforms"] = ["telegram"]  # its reporting help is general advice
+    questionnaire.answer_all(victim_answers)
+    html = _html(questionnaire.client.get("/plan/"))
     assert 'confidence--unverified">À vérifier</span>' in html
 
 
@@ -98,7 +105,7 @@ def test_urgent_help_comes_first_on_the_plan(questionnaire, victim_answers):
     victim_answers["danger"] = "physical"
     questionnaire.answer_all(victim_answers)
     html = _html(questionnaire.client.get("/plan/"))
-    assert html.index("Danger immédiat : appelez maintenant") < html.index('id="plan-now"')
+    assert html.index("Danger immédiat : appelle maintenant") < html.index('id="plan-now"')
 
 
 def test_the_plan_offers_the_pdf_and_a_way_back_to_the_answers(finished):
@@ -147,7 +154,7 @@ def test_the_plan_downloads_as_a_real_pdf_titled_my_action_plan(finished, tmp_pa
     assert response.content.startswith(b"%PDF")
     text = _pdf_text(response.content, tmp_path)
     assert "Mon plan d’action" in text
-    assert "Gardez des preuves" in text
+    assert "Garde des preuves" in text  # a teenager's plan says "tu"
 
 
 def test_the_english_pdf_is_titled_my_action_plan(questionnaire_en, victim_answers, tmp_path):
@@ -179,3 +186,76 @@ def test_the_pdf_fetcher_refuses_everything_else(url):
     with pytest.raises(RefusedResource):
         fetcher.fetch(url)
     assert fetcher.refused == [url]
+
+
+def test_the_pdf_unfolds_the_law_and_names_no_internal_sheet(finished, tmp_path):
+    response = finished.client.get("/plan/mon-plan-d-action.pdf")
+    text = _pdf_text(response.content, tmp_path)
+    assert "Peine" in text and "Délai pour porter plainte" in text  # folded on the page only
+    assert "legal-fr" not in text and "Source officielle" in text
+
+
+# --- Trust, as a reader sees it ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("danger", ["physical", "self_harm", "unknown"])
+def test_the_urgent_page_shows_emergency_numbers_without_any_doubt(questionnaire, danger):
+    questionnaire.answer_all([("danger", danger)])
+    html = _html(questionnaire.client.get("/questionnaire/urgence/"))
+    assert "confidence--unverified" not in html and "À vérifier" not in html
+    assert "ne confirment pas" not in html
+    assert "Vérifié d’après une page officielle" in html
+
+
+def test_the_contacts_page_links_official_sources_and_never_the_3020(client):
+    html = _html(client.get("/contacts/"))
+    assert "3020" not in html
+    assert "legal-fr" not in html and ".md" not in html
+    assert 'href="https://www.service-public.fr/particuliers/vosdroits/F33954"' in html
+    assert "ne confirment pas" not in html
+
+
+def test_the_law_is_folded_one_plain_sentence_each(finished):
+    html = _html(finished.client.get("/plan/"))
+    plan = engine.build_plan(engine.facts_from_answers(finished.session_answers()), "fr")
+    assert html.count('<details class="offence">') == len(plan["offences"])
+    for offence in plan["offences"]:
+        summary = f'<span class="offence-what">{escape(offence["what"])}</span>'
+        assert summary in html
+
+
+def test_the_label_says_what_the_source_is(finished):
+    html = _html(finished.client.get("/plan/"))
+    assert "Vérifié sur une source officielle" not in html
+    assert "Vérifié d’après le texte de loi" in html  # 222-33-2-2, checked in a copy of it
+    assert "D’après une source secondaire (avocat, association, presse)" in html
+
+
+def test_a_teenager_is_told_tu_and_a_parent_vous(questionnaire, victim_answers, client):
+    questionnaire.answer_all(victim_answers)
+    teen = _html(questionnaire.client.get("/plan/"))
+    assert "Ton plan d’action" in teen and "Retour à tes réponses" in teen
+    victim_answers["role"] = "guardian"
+    questionnaire.answer_all(victim_answers)
+    parent = _html(questionnaire.client.get("/plan/"))
+    assert "Votre plan d’action" in parent and "Retour à vos réponses" in parent
+
+
+def test_the_witness_plan_offers_to_prepare_the_attestation(questionnaire):
+    questionnaire.start(role="witness")
+    for question_id, value in [
+        ("danger", "none"),
+        ("witness_age", "adult"),
+        ("victim_age", "15_17"),
+        ("acts", ["insults"]),
+        ("discrimination", []),
+        ("platforms", ["tiktok"]),
+        ("visibility", "public"),
+        ("still_online", "yes"),
+        ("several_authors", "yes"),
+        ("author_relation", "classmate"),
+        ("first_seen", None),
+    ]:
+        assert questionnaire.answer(question_id, value).status_code == 303
+    html = _html(questionnaire.client.get("/plan/"))
+    assert '<a class="button" href="/attestation-de-temoin/">Préparer mon attestation</a>' in html

@@ -3,7 +3,7 @@
 Run inside pg_virtualenv (the Makefile does), which provides a throwaway PostgreSQL cluster
 and DATABASE_URL. With secrets generated for the run, it migrates, collects the static
 files, runs `manage.py check --deploy --fail-level WARNING`, starts gunicorn with PRODUCTION=1
-and the task worker (`manage.py db_worker`), and goes through a person's journey: sign up,
+and the task worker (`manage.py worker`), and goes through a person's journey: sign up,
 create a dossier, add a generated screenshot, export, wait, download the PDF and the
 package, then verifies the package (`manage.py evidence verify-package`) and the vault
 (`manage.py evidence verify --all`).
@@ -110,6 +110,7 @@ def production_env(folder: Path) -> dict[str, str]:
         "EVIDENCE_ENCRYPTION_KEYS": secrets.token_urlsafe(32),
         "EVIDENCE_SIGNING_KEYS": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": HOST,
+        "TRUSTED_PROXY_COUNT": "0",  # visitors reach gunicorn directly: no proxy
         "DATABASE_URL": database_url,
         "VAR_DIR": str(folder / "var"),
         "PRIVATE_STORAGE_ROOT": str(folder / "private"),
@@ -132,11 +133,11 @@ def run(folder: Path, report: Report, stack: ExitStack) -> None:
     output = servers.manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     report.ok(output.strip().splitlines()[-1])
 
-    report.begin("gunicorn (PRODUCTION=1, TLS) and the task worker (manage.py db_worker)")
+    report.begin("gunicorn (PRODUCTION=1, TLS) and the task worker (manage.py worker)")
     tls = certificate(folder)
     base_url = stack.enter_context(servers.web_node(folder / "web", env, workers=2, tls=tls))
     worker = stack.enter_context(
-        servers.task_worker(folder / "worker", env, ["db_worker", "--interval", "1"])
+        servers.task_worker(folder / "worker", env, ["worker", "--interval", "1"])
     )
     report.ok(base_url)
 

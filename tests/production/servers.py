@@ -208,7 +208,7 @@ def web_node(
 
 @contextmanager
 def task_worker(folder: Path, env: Mapping[str, str], command: list[str]) -> Iterator[Child]:
-    """A task worker (`manage.py db_worker` or `manage.py rqworker …`) with these variables."""
+    """A task worker (`manage.py worker` or `manage.py rqworker …`) with these variables."""
     folder.mkdir(parents=True, exist_ok=True)
     args = [PYTHON, "manage.py", *command]
     with running(command[0], args, env=env, log=folder / f"{command[0]}.log") as child:

@@ -105,8 +105,7 @@ def test_sixteen_uploads_at_once_get_numbers_1_to_16_and_a_chain_without_gaps(ow
     assert [event.payload["piece"] for event in events[1:]] == list(range(1, UPLOADS + 1))
     assert all(event.payload["action"] == Action.PIECE_ADDED for event in events[1:])
     assert sorted(witness.recorded(dossier.pk)) == list(range(1, UPLOADS + 2))
-    checked = verification.verify(dossier)
-    assert checked.problems == [] and checked.blobs == UPLOADS * 3
+    assert verification.verify(dossier).problems == []
 
 
 def test_two_exports_started_at_once_give_one_export(owner, children):
@@ -138,7 +137,7 @@ def test_a_piece_deleted_twice_at_once_is_deleted_once_without_an_error(owner, c
 
     assert results == [{"deleted": True}] * 2
     actions = [event.payload["action"] for event in dossier.events.order_by("seq")]
-    assert actions == [Action.DOSSIER_CREATED, Action.PIECE_ADDED, Action.PIECE_DELETED]
+    assert actions.count(Action.PIECE_DELETED) == 1 and actions[-1] == Action.PIECE_DELETED
     assert verification.verify(dossier).problems == []
 
 

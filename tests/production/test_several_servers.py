@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 
@@ -54,6 +55,14 @@ def running_nodes(
             )
             for name in ("node-a", "node-b")
         ]
+        # The task worker (screenshots' display copies, exports), on a machine of its own.
+        stack.enter_context(
+            servers.task_worker(
+                folder / "worker",
+                {**shared, "VAR_DIR": str(folder / "worker" / "var")},
+                ["worker", "--interval", "0.2"],
+            )
+        )
         for url in urls:  # the first request of a worker imports every view: not timed here
             expect(Visitor(url).get("/"))
         yield urls[0], urls[1]
@@ -82,8 +91,12 @@ def test_a_piece_added_on_one_server_is_shown_by_the_other(nodes, account):
 
     piece_url = add_piece(person.on(b), dossier, screenshot(1))
 
-    page = expect(person.on(a).get(piece_url.replace(b, a)))
-    images = page.links(r"/fichiers/[0-9a-f-]{36}/(affichage|miniature)/$")
+    images: list[str] = []
+    deadline = time.monotonic() + 60  # the worker makes the display copy meanwhile
+    while not images and time.monotonic() < deadline:
+        page = expect(person.on(a).get(piece_url.replace(b, a)))
+        images = page.links(r"/fichiers/[0-9a-f-]{36}/(affichage|miniature)/$")
+        time.sleep(0.2)
     assert images, page.text[:3000]
     image = expect(person.on(a).get(images[0].replace(b, a)))
     assert image.headers["Content-Type"].startswith("image/") and len(image.body) > 100

@@ -230,9 +230,10 @@ def sign_up(visitor: Visitor, username: str, password: str) -> Page:
             {"username": username, "password1": password, "password2": password},
         )
     )
-    assert "/compte/codes-de-secours/" in page.url, page.text[:3000]
-    # "I have saved my codes": the codes leave the session, the dossiers come next.
-    page = expect(visitor.submit(page, page.forms()[-1]))
+    # The recovery codes, shown once in the answer; "I have saved my codes" leads on.
+    saved = page.links(r"/dossiers/$")
+    assert saved, f"no recovery codes after signing up: {page.url}\n{page.text[:3000]}"
+    page = expect(visitor.get(saved[0]))
     assert page.url.endswith("/dossiers/"), page.url
     return page
 

@@ -3,7 +3,8 @@ command line.
 
 verify DOSSIER...   recompute each dossier's custody chain and every stored file's hash
                     (decrypting each blob); exit 1 naming what differs when anything was altered.
-rotate-key          re-encrypt every stored blob with the current key. To rotate: put the new
+rotate-key          re-encrypt every stored blob, and every encrypted text of the database
+                    (evidence/sealing/fields.py), with the current key. To rotate: put the new
                     key first in EVIDENCE_ENCRYPTION_KEYS (keep the old ones after it), run this,
                     then remove the old keys.
 verify-package ZIP  check a dossier package (ZIP) offline: its signatures (against this
@@ -25,8 +26,9 @@ from django.db import transaction
 from django.utils import translation
 
 from common import languages
-from evidence.models import Dossier, EvidenceFile, Export
+from evidence.models import ChronologyNote, Complaint, Dossier, EvidenceFile, Export, Piece
 from evidence.sealing import sealed_files, signing
+from evidence.sealing.fields import DecryptionError, encrypted_fields, unreadable
 from evidence.vault import verification
 
 _BLOB_FIELDS = ("storage_name", "display_name", "thumbnail_name")
@@ -109,11 +111,21 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Re-encrypted {resealed} stored files with the current key ({current} already were)."
         )
+        rows_resealed, rows_current, rows_failed = _reseal_texts()
+        failed += rows_failed
+        self.stdout.write(
+            f"Re-encrypted the texts of {rows_resealed} rows with the current key "
+            f"({rows_current} already were)."
+        )
         if failed:
             for line in failed:
                 self.stderr.write(f"  - {line}")
-            raise CommandError(f"{len(failed)} file(s) could not be re-encrypted", returncode=1)
-        self.stdout.write("Every file now uses the current key: the old keys can be removed.")
+            raise CommandError(
+                f"{len(failed)} file(s) or row(s) could not be re-encrypted", returncode=1
+            )
+        self.stdout.write(
+            "Every file and text now uses the current key: the old keys can be removed."
+        )
 
     def handle_verify_package(self, path: Path, public_key: Path | None, **options: Any) -> None:
         from evidence.export.document.checking import verify_package
@@ -169,6 +181,43 @@ def _reseal_exports() -> tuple[int, int, list[str]]:
             sealed_files.delete(name)
             resealed += 1
     return resealed, current, failed
+
+
+# The models with encrypted texts, each row re-encrypted as a whole.
+_TEXT_MODELS = (Piece, EvidenceFile, Complaint, ChronologyNote)
+
+
+def _reseal_texts() -> tuple[int, int, list[str]]:
+    """(rows re-encrypted, rows already current, failures) over every encrypted column."""
+    current_key = sealed_files.keyring().current_key_id
+    resealed, current, failed = 0, 0, []
+    for model in _TEXT_MODELS:
+        names = encrypted_fields(model)
+        # Read first, then written (SQLite does not isolate a read from writes on its connection).
+        for pk, *stored in list(model.objects.values_list("pk", *names)):
+            if all(_sealed_with(value, current_key) for value in stored):
+                current += 1
+                continue
+            # Saved through the row, locked, as it is now: an edit made meanwhile is kept.
+            with transaction.atomic():
+                row = model._default_manager.select_for_update().filter(pk=pk).first()
+                if row is None:
+                    continue  # deleted meanwhile: nothing left to re-encrypt
+                if unreadable(row):
+                    failed.append(
+                        f"{model._meta.label} {pk}: {', '.join(unreadable(row))} does not open"
+                    )
+                    continue
+                row.save(update_fields=names)
+            resealed += 1
+    return resealed, current, failed
+
+
+def _sealed_with(value: Any, key_id: bytes) -> bool:
+    try:
+        return value is None or value.key_id == key_id
+    except DecryptionError:
+        return False
 
 
 def _dossier(text: str) -> Dossier:

@@ -194,13 +194,18 @@ def test_a_storage_failure_halfway_leaves_no_orphan_file(owner_client, dossier, 
 
     def failing_write(data: bytes) -> str:
         calls.append(data)
-        if len(calls) == 3:
+        if len(calls) == 2:
             raise OSError("disk full")
         return real_write(data)
 
     monkeypatch.setattr(vault.sealed_files, "write", failing_write)
-    with pytest.raises(OSError):
-        upload(owner_client, dossier, ("capture.png", corpus.small_png()))
+    with pytest.raises(OSError):  # the second original fails, the first is taken back
+        upload(
+            owner_client,
+            dossier,
+            ("capture.png", corpus.small_png()),
+            ("suite.png", corpus.blank_png(40, 40)),
+        )
     assert stored_files() == []
     assert rows() == (0, 0, 1)
 

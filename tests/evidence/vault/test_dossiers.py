@@ -133,3 +133,21 @@ def test_the_add_piece_form_starts_from_the_plans_platform(owner, owner_client):
     dossier = make_dossier(owner, facts={"platforms": ["tiktok"]})
     page = owner_client.get(reverse("evidence:piece_add", args=[dossier.pk])).text
     assert '<option value="tiktok" selected>' in page
+
+
+def test_a_dossier_of_many_pieces_shows_them_a_page_at_a_time(owner_client, dossier):
+    from evidence.models import Kind
+    from evidence.vault import services as vault
+    from tests.evidence.factories import piece_fields
+
+    for number in range(30):
+        vault.add_piece(
+            dossier, dossier.owner, piece_fields(kind=Kind.LINK, title=f"Lien {number + 1}")
+        )
+    url = reverse("evidence:dossier_detail", args=[dossier.pk])
+    first = owner_client.get(url).text
+    assert "Pièces 1 à 25 sur 30" in first and "Lien 25" in first and "Lien 26" not in first
+    assert "sur 30" in first.split("readiness-count")[1][:200]  # readiness counts all 30
+    second = owner_client.get(url + "?page=2").text
+    assert "Pièces 26 à 30 sur 30" in second and "Lien 26" in second
+    assert owner_client.get(url + "?page=99").status_code == 200  # the last page, not an error

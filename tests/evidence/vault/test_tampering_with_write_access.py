@@ -102,8 +102,17 @@ def test_a_file_backdated(dossier, owner_client):
 
 
 def test_an_original_renamed(dossier, owner_client):
-    EvidenceFile.objects.filter(piece__number=3).update(original_name="autre.png")
+    # Without the key, a name can only be moved from another row, where it does not open.
+    other = EvidenceFile.objects.filter(piece__number=1).values_list("original_name", flat=True)
+    EvidenceFile.objects.filter(piece__number=3).update(original_name=other.get())
     assert_reported(dossier, owner_client, "Piece 3, file 1: its original name differs")
+    assert "Piece 3, file 1: its original name no longer opens" in " ".join(problems(dossier))
+
+
+def test_a_piece_text_moved_from_another_piece(dossier, owner_client):
+    other = Piece.objects.filter(number=1).values_list("description", flat=True)
+    Piece.objects.filter(number=2).update(description=other.get())
+    assert_reported(dossier, owner_client, "Piece 2: “description” no longer opens")
 
 
 def test_a_files_size_or_type_changed(dossier, owner_client):
@@ -119,13 +128,17 @@ def test_the_last_piece_number_changed(dossier, owner_client, counter):
 
 
 def test_the_last_event_deleted(dossier, owner_client):
-    CustodyEvent.objects.filter(dossier=dossier, seq=4).delete()
-    assert_reported(dossier, owner_client, "The custody log ends at event 3, but event 4")
+    last = dossier.events.order_by("-seq").first().seq
+    CustodyEvent.objects.filter(dossier=dossier, seq=last).delete()
+    assert_reported(
+        dossier, owner_client, f"The custody log ends at event {last - 1}, but event {last}"
+    )
 
 
-def test_the_last_piece_deleted_with_its_event(dossier, owner_client):
+def test_the_last_piece_deleted_with_its_events(dossier, owner_client):
+    """Piece 3 and its two events (added, derivatives made): the chain still links."""
     Piece.objects.filter(number=3).delete()
-    CustodyEvent.objects.filter(dossier=dossier, seq=4).delete()
+    CustodyEvent.objects.filter(dossier=dossier, payload__piece=3).delete()
     Dossier.objects.filter(pk=dossier.pk).update(last_piece_number=2)
     assert_reported(dossier, owner_client, "its last events were removed")
 
@@ -176,3 +189,45 @@ def test_a_deleted_piece_leaves_nothing_readable_in_the_log(dossier):
     vault.delete_piece(Piece.objects.get(number=2), dossier.owner)
     sealed = str(list(CustodyEvent.objects.filter(dossier=dossier).values_list("payload")))
     assert "mon adresse" not in sealed and "deux.png" not in sealed and "@tom_75" not in sealed
+
+
+# --- The page reads the worker's last check, never the blobs -----------------------------------
+
+
+def test_the_dossier_page_never_opens_a_blob(dossier, owner_client, monkeypatch):
+    from evidence.sealing import sealed_files
+
+    owner_client.get(reverse("evidence:dossier_detail", args=[dossier.pk]))  # first check
+
+    def no_blob(*args, **kwargs):
+        raise AssertionError("the page opened a blob")
+
+    monkeypatch.setattr(sealed_files, "read", no_blob)
+    monkeypatch.setattr(sealed_files, "read_stream", no_blob)
+    page = owner_client.get(reverse("evidence:dossier_detail", args=[dossier.pk])).text
+    assert "Intègre" in page and "Vérifié le" in page
+
+
+def test_a_change_the_head_does_not_show_is_caught_by_the_next_check(dossier, owner_client):
+    url = reverse("evidence:dossier_detail", args=[dossier.pk])
+    assert "Intègre" in owner_client.get(url).text
+    one, two = (EvidenceFile.objects.get(piece__number=n) for n in (1, 2))
+    EvidenceFile.objects.filter(pk=one.pk).update(
+        display_name=two.display_name, display_sha256=two.display_sha256
+    )
+    owner_client.post(reverse("evidence:dossier_check", args=[dossier.pk]))  # on demand
+    page = owner_client.get(url).text
+    assert "Altéré :" in page and "sa copie d’affichage diffère" in page
+
+
+def test_the_schedule_checks_dossiers_not_checked_for_a_day(dossier):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from evidence.vault import checks
+
+    assert checks.check_stale() == 1
+    assert checks.check_stale() == 0
+    later = timezone.now() + checks.RECHECK_AFTER + dt.timedelta(minutes=1)
+    assert checks.check_stale(now=later) == 1

@@ -106,12 +106,14 @@ def purge() -> int:
 
 
 def purge_or_log() -> None:
-    """`purge()`, whose failure (a busy database) is logged rather than raised: the next turn
-    tries again."""
+    """`purge()`, whose failure (a busy database, an unreachable cache) is logged rather than
+    raised: the next turn tries again."""
     try:
         logger.info("session purge: %d rows deleted", purge())
     except DatabaseError:
         logger.exception("the scheduled purge of sessions failed; tried again later")
+    except Exception:  # the cache (Redis) unreachable: expired rows went, revoked ones wait
+        logger.warning("the purge could not read the revoked sessions; tried again later")
 
 
 class PurgeEvery(threading.Thread):

@@ -1,18 +1,24 @@
 """The shared cache (Redis, REDIS_URL) holds the sessions the quick exit revoked. When it cannot
 be reached, or does not answer, the quick exit must still answer at once and still end the
-session (its database row), and the site must not hang on it.
+session (its database row), the site must not hang on it, and the task worker must still
+start and purge the sessions that expired.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import signal
 import socket
 import threading
 import time
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.production.conftest import settings_for
 
@@ -74,3 +80,30 @@ def test_the_dossiers_still_open_while_redis_is_unreachable(
 
     assert response.status_code == 200
     assert time.monotonic() - started < AT_ONCE
+
+
+@pytest.fixture
+def signals_restored():
+    """The worker installs its own SIGINT/SIGTERM handlers: give pytest its own back."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_starts_and_purges_expired_sessions_while_redis_is_down(
+    closed_redis, owner_client, settings, tmp_path, signals_restored
+):
+    use_cache(settings, tmp_path, closed_redis)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    expired = owner_client.session.session_key
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(minutes=1))
+    live = SessionStore()
+    live["guidance_answers"] = {"role": "victim"}
+    live.save()
+
+    call_command("worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+    assert not Session.objects.filter(session_key=expired).exists()
+    assert Session.objects.filter(session_key=live.session_key).exists()

@@ -13,8 +13,10 @@ IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 PG_URL := DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$${PGPORT:-5432}/postgres"
 
 # Debian packages the app needs at run time: WeasyPrint's Pango/HarfBuzz, fonts for PDFs,
-# and gettext to compile the translations.
-RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
+# gettext to compile the translations, and Tesseract with its French and English models for
+# the worker's OCR of screenshots (tesserocr's wheel carries the engine; the models come from here).
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
+	tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng
 # What the tests need besides: the system Chromium, pdftotext and qpdf to check the PDFs,
 # unzip to open the packages as a recipient would, PostgreSQL (with pg_virtualenv, from
 # postgresql-common) for the second run of the suite on a real database server, and Redis

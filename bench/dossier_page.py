@@ -14,13 +14,10 @@ at 5, no errors.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from bench.questionnaire import HOST, ROOT, Client, _figures, _free_port, _load, _wait_until_up
+from bench.load import Client, figures, load
+from bench.server import prepared, served
 
 CLIENTS = 16
 REQUESTS = 1600  # per kind, over all rounds
@@ -33,50 +30,11 @@ P99_TARGET = 1.5
 
 
 def run() -> dict:
-    with tempfile.TemporaryDirectory(prefix="bench-dossier-") as var_dir:
-        env = {
-            **os.environ,
-            "VAR_DIR": var_dir,
-            "DEBUG": "0",
-            "PRODUCTION": "0",
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-        }
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        made = subprocess.run(
-            [sys.executable, "-m", "bench.dossier_page_child", *map(str, SIZES)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        session, *dossiers = made.stdout.split()
-        port = _free_port()
-        log = Path(var_dir) / "gunicorn.log"
-        with open(log, "wb") as log_file:
-            server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "supportsite.wsgi", "-w", "2",
-                 "-b", f"{HOST}:{port}", "--log-level", "warning"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=log_file,
-            )  # fmt: skip
-        try:
-            _wait_until_up(port, server, log)
-            return _measure(port, session, dict(zip(SIZES, dossiers, strict=True)))
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    with prepared("bench-dossier-") as site:
+        made = site.manage("-m", "bench.dossier_page_child", *map(str, SIZES), capture=True)
+        session, *dossiers = made.split()
+        with served(site) as live:
+            return _measure(live.port, session, dict(zip(SIZES, dossiers, strict=True)))
 
 
 def _measure(port: int, session: str, dossiers: dict[int, str]) -> dict:
@@ -93,21 +51,21 @@ def _measure(port: int, session: str, dossiers: dict[int, str]) -> dict:
         paths[f"baseline_{size}"] = f"/bench/baseline/?bytes={len(content)}"
     sizes = {kind: len(clients[0].get(path)[1]) for kind, path in paths.items()}
     for path in paths.values():
-        _load(clients, path, WARM_UP, 10.0)
+        load(clients, path, WARM_UP, 10.0)
     results: dict[str, list[float]] = {kind: [] for kind in paths}
     errors = {kind: 0 for kind in paths}
     elapsed = {kind: 0.0 for kind in paths}
     for _ in range(ROUNDS):
         for kind, path in paths.items():
             started = time.perf_counter()
-            latencies, failed = _load(clients, path, REQUESTS // ROUNDS, SECONDS / ROUNDS)
+            latencies, failed = load(clients, path, REQUESTS // ROUNDS, SECONDS / ROUNDS)
             elapsed[kind] += time.perf_counter() - started
             results[kind] += latencies
             errors[kind] += failed
-    figures = {kind: _figures(results[kind], errors[kind], elapsed[kind]) for kind in paths}
+    measured = {kind: figures(results[kind], errors[kind], elapsed[kind]) for kind in paths}
     by_size = {}
     for size in dossiers:
-        page, baseline = figures[f"dossier_{size}"], figures[f"baseline_{size}"]
+        page, baseline = measured[f"dossier_{size}"], measured[f"baseline_{size}"]
         throughput = page["req_per_s"] / baseline["req_per_s"]
         p99 = page["p99_ms"] / baseline["p99_ms"]
         by_size[f"{size}_pieces"] = {

@@ -15,19 +15,15 @@ Target: every exit answered (302, Clear-Site-Data) in at most 0.25 s, in every c
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import socket
 import sqlite3
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-from bench.questionnaire import HOST, ROOT, _free_port, _wait_until_up
+from bench.server import HOST, prepared, served
 
 TARGET_SECONDS = 0.25
 EVERY = 0.2
@@ -37,38 +33,14 @@ LOCK_SECONDS = 20
 
 
 def run() -> dict:
-    with tempfile.TemporaryDirectory(prefix="bench-exit-") as var_dir:
-        env = {**os.environ, "VAR_DIR": var_dir, "DEBUG": "0", "PRODUCTION": "0",
-               "DJANGO_SETTINGS_MODULE": "bench.settings", "GUNICORN_WORKERS": "2"}  # fmt: skip
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-                       cwd=ROOT, env=env, check=True)  # fmt: skip
-        made = subprocess.run(
-            [sys.executable, "-m", "bench.dossier_page_child", "0"],
-            cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-        )  # fmt: skip
-        session, dossier = made.stdout.split()
-        port = _free_port()
-        env["GUNICORN_BIND"] = f"{HOST}:{port}"
-        log = Path(var_dir) / "gunicorn.log"
-        with open(log, "wb") as log_file:
-            server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "python:supportsite.gunicorn",
-                 "supportsite.wsgi"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file,
-            )  # fmt: skip
-        try:
-            _wait_until_up(port, server, log)
+    with prepared("bench-exit-", GUNICORN_WORKERS="2") as site:
+        session, dossier = site.manage("-m", "bench.dossier_page_child", "0", capture=True).split()
+        with served(site, "-c", "python:supportsite.gunicorn") as live:
+            port = live.port
             _exits(port, seconds=3)  # every thread's first request: not what is measured
             rest = _exits(port, seconds=4)
             starved_uploads = _during_uploads(port, session, dossier)
-            locked, cookie_dead = _during_a_lock(port, session, Path(var_dir) / "db.sqlite3")
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            locked, cookie_dead = _during_a_lock(port, session, site.var_dir / "db.sqlite3")
     cases = {"at_rest": rest, "two_slow_uploads": starved_uploads, "database_locked": locked}
     figures = {name: _figures(found) for name, found in cases.items()}
     worst = max(figure["worst_s"] for figure in figures.values())

@@ -156,7 +156,7 @@ def delete_export(export: Export, user) -> None:
             **made,
         )
         locked.delete()
-        transaction.on_commit(lambda: _discard(names))
+        transaction.on_commit(lambda: sealed_files.discard(names))
 
 
 # --- Running -------------------------------------------------------------------------------------
@@ -179,13 +179,13 @@ def run_export(export_id: uuid.UUID | str) -> Export | None:
         try:
             _make(export, written)
         except ExportFailed as failure:
-            _discard(written)
+            sealed_files.discard(written)
             if attempt < ATTEMPTS and _deleted_meanwhile(export, failure):
                 continue
             mark_failed(export.pk, failure.code, failure.piece)
         except Exception:
             logger.exception("export %s of dossier %s failed", export.pk, export.dossier_id)
-            _discard(written)
+            sealed_files.discard(written)
             mark_failed(export.pk, "unknown")
         break
     return Export.objects.filter(pk=export_id).first()
@@ -266,7 +266,7 @@ def _finish(export: Export, data: DossierExport, *, pdf: dict, package: dict) ->
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().filter(pk=export.dossier_id).first()
         if dossier is None or not Export.objects.filter(pk=export.pk).exists():
-            transaction.on_commit(lambda: _discard([pdf["name"], package["name"]]))
+            transaction.on_commit(lambda: sealed_files.discard([pdf["name"], package["name"]]))
             return
         custody.append(
             dossier,
@@ -300,15 +300,7 @@ def _finish(export: Export, data: DossierExport, *, pdf: dict, package: dict) ->
         )
         names = [name for item in old for name in item.blob_names()]
         Export.objects.filter(pk__in=[item.pk for item in old]).delete()
-        transaction.on_commit(lambda: _discard(names))
-
-
-def _discard(names: list[str]) -> None:
-    for name in names:
-        try:
-            sealed_files.delete(name)
-        except OSError:
-            logger.exception("could not delete the blob %s", name)
+        transaction.on_commit(lambda: sealed_files.discard(names))
 
 
 # --- Progress, and the file loaders that report it -------------------------------------------

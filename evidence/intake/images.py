@@ -30,6 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
+from evidence.intake.capture import exif_taken_at
+
 register_heif_opener()
 
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "HEIF")
@@ -131,23 +133,24 @@ def inspect_image(data: bytes, *, max_bytes: int, max_pixels: int) -> InspectedI
     milliseconds, not in a second and 500 MB); `make_derivatives` decodes them later."""
     _check_size(data, max_bytes, ImageRejected)
     sha256 = hashlib.sha256(data).hexdigest()
-    with _strict_decoding(), _refusing_bad_images():
+    with strict_decoding(), refusing_bad_images():
         original = Image.open(BytesIO(data), formats=ALLOWED_FORMATS)
         if original.width * original.height > max_pixels:
             raise ImageRejected("too_many_pixels", TOO_MANY_PIXELS)
         original.verify()  # the file's structure (PNG: every chunk's CRC), not its pixels
+        format = original.format or ""  # always set when opened with an allow-list
         # verify() leaves the image unusable: read the rest from a fresh open.
-        image = Image.open(BytesIO(data), formats=[original.format])
-        if image.format != "HEIF" and getattr(image, "n_frames", 1) > 1:
+        image = Image.open(BytesIO(data), formats=[format])
+        if format != "HEIF" and getattr(image, "n_frames", 1) > 1:
             raise ImageRejected("animated", ANIMATED)
         return InspectedImage(
             sha256=sha256,
             size=len(data),
-            mime_type=Image.MIME[image.format],
-            format=image.format,
+            mime_type=Image.MIME[format],
+            format=format,
             width=image.width,
             height=image.height,
-            taken_at=_exif_taken_at(image) if _exif_without_decoding(image) else None,
+            taken_at=exif_taken_at(image) if _exif_without_decoding(image) else None,
         )
 
 
@@ -160,7 +163,7 @@ def _exif_without_decoding(image: Image.Image) -> bool:
 def make_derivatives(data: bytes, *, format: str) -> Derivatives:
     """Decode an inspected image and make its clean display copy and thumbnail; ImageRejected
     ("damaged") when its pixels do not decode whole (a truncated file passes inspection)."""
-    with _strict_decoding(), _refusing_bad_images():
+    with strict_decoding(), refusing_bad_images():
         image = Image.open(BytesIO(data), formats=[format])
         image.load()
         # Each step works on the decoded image in place where it can: full-size copies are
@@ -213,7 +216,7 @@ def sniff_pdf(data: bytes, *, max_bytes: int) -> PdfInfo:
     return PdfInfo(sha256=sha256, size=len(data), page_count=_pdf_page_count(data))
 
 
-def too_large_message(max_bytes: int) -> Promise:
+def too_large_message(max_bytes: int) -> str | Promise:
     limit = f"{max_bytes / _MEGABYTE:.1f}".removesuffix(".0")
     return format_lazy(_("This file is too big. The limit is {limit} MB."), limit=limit)
 
@@ -229,7 +232,7 @@ _STRICT = threading.Lock()
 
 
 @contextmanager
-def _strict_decoding() -> Iterator[None]:
+def strict_decoding() -> Iterator[None]:
     """Never pad a truncated image with grey, whatever the rest of the process asked for.
 
     Importing WeasyPrint sets Pillow's process-wide ImageFile.LOAD_TRUNCATED_IMAGES to True,
@@ -246,7 +249,7 @@ def _strict_decoding() -> Iterator[None]:
 
 
 @contextmanager
-def _refusing_bad_images() -> Iterator[None]:
+def refusing_bad_images() -> Iterator[None]:
     """Turn whatever decoding hostile or broken bytes raises into a refusal a person can read."""
     try:
         yield
@@ -262,28 +265,6 @@ def _refusing_bad_images() -> Iterator[None]:
     # ValueError, struct.error, zlib.error…); for a user each means the file is damaged.
     except Exception as exc:
         raise ImageRejected("damaged", DAMAGED) from exc
-
-
-_EXIF_IFD = 0x8769
-_DATE_TIME_ORIGINAL = 0x9003
-_OFFSET_TIME_ORIGINAL = 0x9011
-_EXIF_DATE = re.compile(r"(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
-_EXIF_OFFSET = re.compile(r"[+-]\d{2}:\d{2}")
-
-
-def _exif_taken_at(image: Image.Image) -> str | None:
-    """The camera's own capture time, if the file states one we can read; never a guess."""
-    try:
-        details = image.getexif().get_ifd(_EXIF_IFD)
-        stamp = _EXIF_DATE.fullmatch(str(details.get(_DATE_TIME_ORIGINAL, "")).strip("\0 "))
-        offset = str(details.get(_OFFSET_TIME_ORIGINAL, "")).strip("\0 ")
-    except Exception:  # malformed EXIF is common and never a reason to refuse the image
-        return None
-    if stamp is None:
-        return None
-    year, month, day, hour, minute, second = stamp.groups()
-    text = f"{year}-{month}-{day}T{hour}:{minute}:{second}"
-    return text + offset if _EXIF_OFFSET.fullmatch(offset) else text
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

@@ -9,10 +9,11 @@ call time (tests give each test its own).
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import BinaryIO
@@ -25,6 +26,7 @@ from evidence.sealing import stream as crypto_stream
 from evidence.sealing.crypto import KEY_ID_SIZE, MAGIC, DecryptionError, Keyring
 
 FOLDER = "evidence"
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "DecryptionError", "delete", "keyring", "read", "read_stream", "reseal", "reseal_stream",
@@ -80,6 +82,16 @@ def read(name: str) -> bytes:
 def delete(name: str) -> None:
     if name:
         _storage().delete(name)
+
+
+def discard(names: Iterable[str]) -> None:
+    """Delete blobs nothing refers to any more (after a failure, or once their rows are gone):
+    each is tried, a storage error is logged, and the others still go."""
+    for name in names:
+        try:
+            delete(name)
+        except OSError:
+            logger.exception("could not delete the blob %s", name)
 
 
 def is_sealed_with_current_key(name: str) -> bool:

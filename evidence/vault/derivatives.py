@@ -69,10 +69,10 @@ def make_for(file_id: uuid.UUID) -> str:
         display = _store(made.display, written)
         thumbnail = _store(made.thumbnail, written)
         if not _record(file_id, made, display, thumbnail):
-            _discard(written)
+            sealed_files.discard(written)
             return "skipped"
     except BaseException:
-        _discard(written)
+        sealed_files.discard(written)
         raise
     return "ready"
 
@@ -156,11 +156,3 @@ def _mark_failed(file_id: uuid.UUID) -> str:
         derivatives=Derivatives.FAILED
     )
     return "failed"
-
-
-def _discard(names: list[str]) -> None:
-    for name in names:
-        try:
-            sealed_files.delete(name)
-        except OSError:
-            logger.exception("could not delete the blob %s", name)

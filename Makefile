@@ -1,7 +1,7 @@
 # supportsite: the two commands are `make run` and `make test` (see README.md).
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
-.PHONY: run test test-fast test-postgres lint bench messages compile-messages migrate system-libs browser checks
+.PHONY: run test test-fast test-postgres prod-check lint bench messages compile-messages migrate system-libs browser checks
 
 PYTHON ?= python3
 VENV := .venv
@@ -18,9 +18,10 @@ PG_URL := DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$${PGPORT:-543
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
 	tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng
 # What the tests need besides: the system Chromium, pdftotext and qpdf to check the PDFs,
-# unzip to open the packages as a recipient would, and PostgreSQL (with pg_virtualenv, from
-# postgresql-common) for the second run of the suite on a real database server.
-TEST_DEBS := chromium poppler-utils qpdf unzip postgresql
+# unzip to open the packages as a recipient would, PostgreSQL (with pg_virtualenv, from
+# postgresql-common) for the second run of the suite on a real database server, and Redis
+# for the tests of the production services (tests/production: the RQ workers, the cache).
+TEST_DEBS := chromium poppler-utils qpdf unzip postgresql redis-server
 
 define apt_install
 	missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
@@ -90,6 +91,12 @@ test: $(TEST_STAMP) system-libs browser lint checks
 
 test-postgres: $(TEST_STAMP)
 	pg_virtualenv sh -c '$(PG_URL) $(BIN)/pytest -m "not e2e" -p no:cacheprovider'
+
+# The production path on this machine (not part of `make test`: it takes a minute): PostgreSQL
+# in a throwaway cluster, `check --deploy`, gunicorn with PRODUCTION=1 over TLS and the task
+# worker, then a person's journey over HTTPS down to a verified package (README, Production).
+prod-check: $(TEST_STAMP) system-libs browser compile-messages
+	pg_virtualenv sh -c '$(PG_URL) $(BIN)/python -m tests.production.prod_check'
 
 # The edit-test loop: everything but the browser tests (`make test` still runs them all).
 test-fast: $(TEST_STAMP) system-libs lint checks

@@ -39,12 +39,23 @@ def revoke(session_key: str) -> None:
 
 
 def is_revoked(session_key: str) -> bool:
-    return bool(cache.get(_revocation_key(session_key)))
+    """Whether the quick exit revoked the session. A cache that cannot be reached (Redis down)
+    says no: the row's deletion is what ends a session in the first place, and refusing every
+    session instead would shut everyone out of their vault until Redis is back."""
+    try:
+        return bool(cache.get(_revocation_key(session_key)))
+    except Exception:
+        logger.warning("the cache of revoked sessions cannot be read", exc_info=True)
+        return False
 
 
 def end(session_key: str) -> bool:
-    """Revoke the session, then try to delete its row without waiting; True when deleted."""
-    revoke(session_key)
+    """Revoke the session, then try to delete its row without waiting; True when deleted.
+    Either may fail (the cache unreachable, the database busy), never both silently."""
+    try:
+        revoke(session_key)
+    except Exception:  # the row's deletion below still ends the session
+        logger.warning("a session ended by the quick exit could not be revoked", exc_info=True)
     try:
         # Before the transaction begins: SQLite's BEGIN IMMEDIATE already waits for the lock.
         _short_lock_timeout()
@@ -94,9 +105,11 @@ def purge() -> int:
 
 
 def purge_or_log() -> None:
-    """`purge()`, whose failure (a busy database) is logged rather than raised: the next turn
-    tries again."""
+    """`purge()`, whose failure (a busy database, an unreachable cache) is logged rather than
+    raised: the next turn tries again."""
     try:
         logger.info("session purge: %d rows deleted", purge())
     except DatabaseError:
         logger.exception("the scheduled purge of sessions failed; tried again later")
+    except Exception:  # the cache (Redis) unreachable: expired rows went, revoked ones wait
+        logger.warning("the purge could not read the revoked sessions; tried again later")

@@ -133,6 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions live in the database, which every web server shares (never in one process's memory).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Shared and monitored devices are common: the session ends when the browser closes, and on
 # the server after SESSION_IDLE_SECONDS without a request.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -147,12 +149,16 @@ CSRF_COOKIE_HTTPONLY = True
 
 # The cache holds what must be shared by every web process without the database: sessions
 # revoked by the quick exit (common/sessions.py). Files under VAR_DIR on one machine; with
-# several web servers, REDIS_URL (a Redis all of them reach).
-if envstr("REDIS_URL"):
+# several web servers, REDIS_URL (a Redis all of them reach: WEB_NODES below insists).
+REDIS_URL = envstr("REDIS_URL")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": envstr("REDIS_URL"),
+            "LOCATION": REDIS_URL,
+            # The quick exit reads and writes it: a Redis that is down or hangs must cost it
+            # a fraction of a second, not the client's default of waiting for ever.
+            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3},
         }
     }
 else:
@@ -193,6 +199,8 @@ STORAGES = {
     },
 }
 if envstr("S3_BUCKET"):
+    from boto3.s3.transfer import TransferConfig
+
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -201,9 +209,19 @@ if envstr("S3_BUCKET"):
             "region_name": envstr("S3_REGION") or None,
             "access_key": envstr("S3_ACCESS_KEY_ID") or None,
             "secret_key": envstr("S3_SECRET_ACCESS_KEY") or None,
+            # Path-style URLs (bucket in the path, not in the host name) for servers without
+            # a wildcard DNS name, such as Garage or MinIO; unset: boto3's own choice.
+            "addressing_style": envstr("S3_ADDRESSING_STYLE") or None,
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
+            # An opened object is downloaded into a temporary file, kept in memory only up to
+            # this size (django-storages' default, 0, never spills: a package of hundreds of
+            # MB would sit whole in the web process). Blobs are sealed: the spill shows nothing.
+            "max_memory_size": 2 * 1024 * 1024,
+            # boto3's threaded downloads queue up to 25 MB per object in memory; one stream
+            # keeps a download to a few MB (tests/production/test_object_storage.py).
+            "transfer_config": TransferConfig(use_threads=False),
         },
     }
 else:
@@ -325,6 +343,8 @@ AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+# Failures are counted in the database, which every web server shares (not in a cache).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Behind N reverse proxies that each append to X-Forwarded-For, set TRUSTED_PROXY_COUNT=N so
 # the address counted is the visitor's, not the proxy's (0: REMOTE_ADDR, no proxy). Required
 # in production, 0 included: left at 0 behind a proxy, every visitor has the proxy's address,
@@ -341,10 +361,41 @@ AXES_DISABLE_ACCESS_LOG = True
 
 # --- Background tasks (dossier exports) -------------------------------------------------------
 # The database backend needs nothing more than the database; `make run` starts its worker
-# (`manage.py worker`: it also purges ended sessions and tidies up after dead workers). A
-# deployment that outgrows one machine can switch to Redis workers with django-tasks-rq (see
-# README).
+# (`manage.py worker`: it also purges ended sessions and tidies up after dead workers), which may
+# as well run on other machines that reach the database. TASKS_BACKEND=django_tasks_rq.RQBackend
+# queues in Redis (REDIS_URL) for RQ's workers (`manage.py rqworker --job-class
+# django_tasks_rq.Job`, with `manage.py worker --tidy-only` on a schedule: see README).
+RQ_BACKEND = "django_tasks_rq.RQBackend"
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"}}
+if TASKS["default"]["BACKEND"] == RQ_BACKEND:
+    if not REDIS_URL:
+        raise ImproperlyConfigured(f"TASKS_BACKEND={RQ_BACKEND} needs REDIS_URL")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # RQ stops a job after 180 s unless told otherwise; a big dossier's export takes minutes.
+    # An hour, like evidence.export.jobs.STALE_AFTER: an export still running then is lost.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60 * 60}}
+
+# --- Several web servers ---------------------------------------------------------------------
+# How many machines serve the site. One keeps its cache (the quick exit's revocations) in files
+# and may keep its database and private files on its own disk; several must share all three,
+# or a session ended on one would still open on another and a piece stored by one would be
+# missing on the next: refuse to start rather than half work.
+WEB_NODES = envint("WEB_NODES", 1)
+if WEB_NODES > 1:
+    unshared = [
+        name
+        for name, shared in (
+            ("DATABASE_URL (PostgreSQL)", DATABASES["default"]["ENGINE"].endswith("postgresql")),
+            ("S3_BUCKET (object storage)", bool(envstr("S3_BUCKET"))),
+            ("REDIS_URL (the shared cache)", bool(REDIS_URL)),
+        )
+        if not shared
+    ]
+    if unshared:
+        raise ImproperlyConfigured(
+            f"WEB_NODES={WEB_NODES}: several web servers must share their state; set "
+            + ", ".join(unshared)
+        )
 
 # --- Quick exit ----------------------------------------------------------------------------
 # Where the quick exit sends the visitor: a neutral page that shows nothing personal.

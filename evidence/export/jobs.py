@@ -48,7 +48,7 @@ from evidence.export.document.collect import collect
 from evidence.export.document.data import DossierExport
 from evidence.export.document.package import write_package
 from evidence.export.document.render import write_dossier_pdf
-from evidence.models import Dossier, Export, ExportStatus, ExportStep
+from evidence.models import Dossier, Export, ExportStatus, ExportStep, Piece
 from evidence.sealing import sealed_files
 from evidence.vault import custody, derivatives
 from evidence.vault.custody import Action
@@ -71,6 +71,9 @@ WORKSPACE = "supportsite-exports"
 IMAGES_PREFIX = "export-images-"
 # Packages weigh up to hundreds of MB: older finished exports are deleted beyond these.
 KEPT_EXPORTS = 3
+# A piece deleted while its dossier was being exported takes its files with it: the export
+# then starts again from the dossier as it is now, this many times at most.
+TRIES_WHEN_PIECES_GO = 3
 # Progress (0–100) at the start of each step, in proportion to the time they take (about 85%
 # of it is the PDF's, see bench/export.py); the PDF step advances with the pages laid out, the
 # package step with the originals written.
@@ -282,18 +285,44 @@ def run_export(export_id: uuid.UUID | str) -> Export | None:
         return Export.objects.filter(pk=export_id).first()
     export = Export.objects.select_related("dossier", "requested_by").get(pk=export_id)
     run = _Run(export.pk, export.attempts)
-    written: list[str] = []
     with _heartbeat(run):
-        try:
-            _make(export, run, written)
-        except ExportFailed as failure:
-            sealed_files.discard(written)
-            _fail(run, failure.code, failure.piece)
-        except Exception:
-            logger.exception("export %s of dossier %s failed", export.pk, export.dossier_id)
-            sealed_files.discard(written)
-            _fail(run, "unknown")
+        for attempt in range(1, TRIES_WHEN_PIECES_GO + 1):
+            written: list[str] = []
+            try:
+                _make(export, run, written)
+            except ExportFailed as failure:
+                sealed_files.discard(written)
+                if attempt < TRIES_WHEN_PIECES_GO and _deleted_meanwhile(export, failure):
+                    continue
+                _fail(run, failure.code, failure.piece)
+            except Exception:
+                logger.exception("export %s of dossier %s failed", export.pk, export.dossier_id)
+                sealed_files.discard(written)
+                _fail(run, "unknown")
+            break
     return Export.objects.filter(pk=export_id).first()
+
+
+def _deleted_meanwhile(export: Export, failure: ExportFailed) -> bool:
+    """A file was missing because its piece has been deleted since the export read the
+    dossier (the person may delete pieces while it runs), not because it was lost."""
+    return (
+        failure.code == "file"
+        and failure.piece is not None
+        and not Piece.objects.filter(dossier_id=export.dossier_id, number=failure.piece).exists()
+    )
+
+
+def _snapshot(export: Export) -> DossierExport:
+    """The dossier's rows as they are at one instant. Its row is locked while they are read,
+    as every change to its pieces and log locks it first (evidence.vault.services): no piece
+    nor event can come or go between reading the pieces and reading the custody log, which
+    would make a package that contradicts its own log."""
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().filter(pk=export.dossier_id).first()
+        if dossier is None:
+            raise ExportFailed("gone")  # erased meanwhile; the export went with it
+        return collect(dossier, now=timezone.now())
 
 
 def _fail(run: _Run, code: str, piece: int | None = None) -> None:
@@ -334,7 +363,7 @@ def _heartbeat(run: _Run) -> Iterator[None]:
 def _make(export: Export, run: _Run, written: list[str]) -> None:
     dossier = export.dossier
     derivatives.make_pending(dossier)  # the PDF shows every image: none may still be waiting
-    data = collect(dossier, now=timezone.now())
+    data = _snapshot(export)
     progress = _Progress(run)
 
     progress.step(ExportStep.PDF)

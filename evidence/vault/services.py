@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -103,15 +103,20 @@ def create_dossier(owner, fields: dict[str, Any], *, token: uuid.UUID | None = N
         for recent in owner.dossiers.filter(created_at__gte=submissions.recent()):
             if custody.dossier_record(recent) == candidate:
                 return recent
-    with transaction.atomic():
-        dossier = Dossier.objects.create(owner=owner, submission_token=token, **fields)
-        custody.append(
-            dossier,
-            Action.DOSSIER_CREATED,
-            dossier.created_at,
-            by=custody.actor(owner, dossier.role),
-            record=custody.dossier_record(dossier),
-        )
+    try:
+        with transaction.atomic():
+            dossier = Dossier.objects.create(owner=owner, submission_token=token, **fields)
+            custody.append(
+                dossier,
+                Action.DOSSIER_CREATED,
+                dossier.created_at,
+                by=custody.actor(owner, dossier.role),
+                record=custody.dossier_record(dossier),
+            )
+    except IntegrityError:  # the same form sent twice at the same instant: the other won
+        if token is None:
+            raise
+        return Dossier.objects.get(owner=owner, submission_token=token)
     return dossier
 
 
@@ -319,15 +324,18 @@ def edit_piece(piece: Piece, user, fields: dict[str, Any]) -> bool:
     return True
 
 
-def delete_piece(piece: Piece, user) -> CustodyEvent:
+def delete_piece(piece: Piece, user) -> CustodyEvent | None:
     """Delete the piece, its files and derivatives; the log keeps a tombstone.
 
     The tombstone keeps the number (never reused), the files' hashes and the time, so the
-    dossier can show that a piece existed and was removed by its owner.
+    dossier can show that a piece existed and was removed by its owner. None when the piece
+    was already deleted meanwhile (the same confirmation sent twice at once).
     """
     with transaction.atomic():
         locked_dossier = _locked(piece.dossier)
-        locked = Piece.objects.select_for_update().get(pk=piece.pk)
+        locked = Piece.objects.select_for_update().filter(pk=piece.pk).first()
+        if locked is None:
+            return None
         files = list(locked.files.all())
         names = [name for file in files for _what, name, _hash in file.blobs()]
         tombstone = custody.append(

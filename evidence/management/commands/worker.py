@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import time
 from argparse import ArgumentParser, ArgumentTypeError
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -131,14 +132,28 @@ class Command(BaseCommand):
 
 def tidy() -> None:
     """What the worker checks every TIDY_EVERY seconds, beside running tasks."""
-    tasks.revive_dead_exports()
-    exports.remove_abandoned_workspaces()
-    submissions.purge()
-    drafts.purge()
-    derivatives.make_stale()
+    _each(
+        tasks.revive_dead_exports,
+        exports.remove_abandoned_workspaces,
+        submissions.purge,
+        drafts.purge,
+        derivatives.make_stale,
+    )
 
 
 def housekeeping() -> None:
     """What the worker does every PURGE_EVERY: delete ended sessions, check a few dossiers."""
-    sessions.purge_or_log()
-    checks.check_stale(limit=CHECKS_PER_PURGE)
+    _each(sessions.purge_or_log, lambda: checks.check_stale(limit=CHECKS_PER_PURGE))
+
+
+def _each(*steps: Callable[[], object]) -> None:
+    """Run every step: one that fails (a storage or cache error) is logged and tried again at
+    the next turn, without stopping the others nor the worker. A database error goes up to the
+    loop, which waits it out."""
+    for step in steps:
+        try:
+            step()
+        except (DatabaseError, InterfaceError):
+            raise
+        except Exception:
+            logger.exception("the worker's %s failed; tried again later", step)

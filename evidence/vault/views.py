@@ -29,8 +29,9 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from common import drafts, languages
+from common import languages
 from common.forms import ConfirmForm
+from evidence import drafts
 from evidence.access import dossier_for_user, file_for_user, owned, piece_for_user
 from evidence.intake.uploads import bounded_uploads
 from evidence.models import Dossier, EvidenceFile, Piece, Role, Source

@@ -60,3 +60,11 @@ def invitation_link(invitation: Invitation) -> str:
     return reverse("evidence:join", kwargs={"token": invitation.token})
 
 
+def add_piece_as(dossier, user, **overrides):
+    """A screenshot added to the dossier by `user` (its owner or a helper)."""
+    from evidence.vault import services as vault
+    from tests.evidence.factories import piece_fields
+    from tests.evidence.intake import corpus
+
+    uploads = [vault.Upload("capture.png", corpus.small_png())]
+    return vault.add_piece(dossier, user, piece_fields(**overrides), uploads)

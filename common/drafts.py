@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
 from evidence.access import may_reach
-from evidence.models import ChronologyNote, Dossier, Draft, Piece
+from evidence.models import ChronologyNote, Dossier, Draft, Helper, Piece
 from evidence.sealing import sealed_files
 
 logger = logging.getLogger(__name__)
@@ -177,8 +177,8 @@ def _account_of(dossier: Dossier | None):
 
 
 def _dossier_named(kwargs: dict) -> tuple[bool, Dossier | None]:
-    """(whether the page's object exists, its dossier): from the URL's dossier, piece or note;
-    a page naming none (a new dossier) is found, with no dossier."""
+    """(whether the page's object exists, its dossier): from the URL's dossier, piece, note or
+    helper; a page naming none (a new dossier) is found, with no dossier."""
     if "dossier_id" in kwargs:
         dossier = Dossier.objects.filter(pk=kwargs["dossier_id"]).first()
     elif "piece_id" in kwargs:
@@ -187,6 +187,9 @@ def _dossier_named(kwargs: dict) -> tuple[bool, Dossier | None]:
     elif "note_id" in kwargs:
         note = ChronologyNote.objects.select_related("dossier").filter(pk=kwargs["note_id"]).first()
         dossier = note.dossier if note is not None else None
+    elif "helper_id" in kwargs:
+        helper = Helper.objects.select_related("dossier").filter(pk=kwargs["helper_id"]).first()
+        dossier = helper.dossier if helper is not None else None
     else:
         return True, None
     return dossier is not None, dossier

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common import drafts
 from evidence.access import (
     Need,
     dossier_for_user,
@@ -86,12 +87,13 @@ def people(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 # --- Inviting ------------------------------------------------------------------------------------
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("dossier", dossier_for_user, needs=Need.INVITE)
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     access = request.dossier_access
-    form = InviteForm(request.POST or None, access=access)
+    form = InviteForm(drafts.form_data(request), access=access)
     if request.method == "POST" and form.is_valid():
         try:
             made = invitations.invite(
@@ -156,12 +158,13 @@ def invitation_withdraw(request: HttpRequest, invitation: Invitation) -> HttpRes
 # --- The owner's helpers -------------------------------------------------------------------------
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("helper", helper_for_user, needs=Need.OWNER)
 @require_http_methods(["GET", "POST"])
 def helper_edit(request: HttpRequest, helper: Helper) -> HttpResponse:
     initial = PermissionsForm.initial_from(Permissions.of(helper))
-    form = PermissionsForm(request.POST or None, initial=initial)
+    form = PermissionsForm(drafts.form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         if invitations.change(helper, request.user, form.permissions()):
             messages.success(request, _("Saved. It applies from their next page."))
@@ -303,11 +306,12 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 # --- Shares --------------------------------------------------------------------------------------
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("dossier", dossier_for_user, needs=Need.OWNER)
 @require_http_methods(["GET", "POST"])
 def share_list(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    form = ShareForm(request.POST or None)
+    form = ShareForm(drafts.form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             share, created = shares.make(

@@ -475,7 +475,7 @@ def test_the_people_page_shows_each_helper_their_rights_and_what_they_did(
     add_piece_as(planned, friend)
     page = owner_client.get(reverse("evidence:people", args=[planned.pk])).text
     assert "ami_de_lea" in page and "Parent ou responsable légal" in page
-    assert "Exporter le dossier et télécharger ses exports" in page
+    assert "exporter le dossier et télécharger ses exports" in page
     assert "Pièce ajoutée — pièce 2" in page
 
 
@@ -546,3 +546,30 @@ def test_the_worker_empties_the_secrets_of_expired_invitations(dossier):
     made.invitation.refresh_from_db()
     assert (made.invitation.token, made.invitation.code) == ("", "")
     assert (made.invitation.token_digest, made.invitation.code_digest) == ("", "")
+
+
+def test_a_helper_allowed_to_invite_sees_and_withdraws_their_own_invitation_only(
+    friend, friend_client, owner
+):
+    dossier = make_dossier(owner)
+    add_helper(dossier, friend, can_invite=True)
+    mine = invite(dossier, by=friend).invitation
+    theirs = invite(dossier).invitation
+    page = friend_client.get(reverse("evidence:invitation_detail", args=[mine.pk]))
+    assert page.status_code == 200 and codes.shown(mine.code) in page.text
+    assert "Personnes sur ce dossier" not in page.text  # the owner's page, not theirs
+    assert (
+        friend_client.get(reverse("evidence:invitation_detail", args=[theirs.pk])).status_code
+        == 404
+    )
+    friend_client.post(reverse("evidence:invitation_withdraw", args=[mine.pk]))
+    (withdrawn,) = events(dossier, Action.INVITATION_WITHDRAWN)
+    assert withdrawn["by"]["helper"] is True
+
+
+def test_the_owners_custody_log_says_which_events_a_helper_made(owner_client, friend, owner):
+    dossier = make_dossier(owner)
+    add_helper(dossier, friend, role=Role.PARENT)
+    add_piece_as(dossier, friend)
+    page = owner_client.get(reverse("evidence:custody_log", args=[dossier.pk])).text
+    assert "par ami_de_lea (parent ou responsable légal, personne qui aide)" in page

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import wraps
+from functools import cached_property, wraps
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -111,7 +111,7 @@ class Access:
                 return False
         return True
 
-    @property
+    @cached_property
     def may(self) -> dict[str, bool]:
         """{need: allowed} for templates: {% if access.may.export %}."""
         return {need.value: self.allows(need) for need in Need}

@@ -215,7 +215,7 @@ def leave(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def join_with_code(request: HttpRequest) -> HttpResponse:
-    """ "I was invited on a dossier": a code box. Signed out, the code is kept (server-side)
+    """The code box, "I was invited on a dossier". Signed out, the code is kept (server-side)
     while the person signs in or creates their account, then given back here."""
     if not request.user.is_authenticated:
         form = CodeForm(request.POST or None)
@@ -224,7 +224,7 @@ def join_with_code(request: HttpRequest) -> HttpResponse:
             messages.info(request, _("Log in, or create your account, to join the dossier."))
             return redirect_to_login(reverse("evidence:join_with_code"))
         return render(request, "evidence/sharing/join_with_code.html", {"form": form})
-    pending = request.session.pop(PENDING_CODE, "") if request.method == "GET" else ""
+    pending = request.session.get(PENDING_CODE, "") if request.method == "GET" else ""
     form = CodeForm(
         request.POST or None, initial={"code": codes.shown(pending)} if pending else None
     )
@@ -245,14 +245,10 @@ def join_with_code(request: HttpRequest) -> HttpResponse:
             )
         else:
             throttle.forget(account)
-            return redirect("evidence:join", token=_link_token(invitation))
+            request.session.pop(PENDING_CODE, None)
+            # The code leads to the link's page (its token is kept, encrypted, while it works).
+            return redirect("evidence:join", token=invitation.token)
     return render(request, "evidence/sharing/join_with_code.html", {"form": form})
-
-
-def _link_token(invitation: Invitation) -> str:
-    """The invitation's link token (kept encrypted while it works): the code leads to the same
-    page as the link."""
-    return invitation.token
 
 
 def _too_many(request: HttpRequest, wait) -> HttpResponse:

@@ -157,3 +157,74 @@ def test_a_read_only_share_for_a_lawyer_opens_with_its_code_and_is_revoked(
     assert lawyer.get_by_role("heading", name="Ce partage ne fonctionne plus").is_visible()
     check_page(second_phone)
     assert phone.console_errors == []
+
+
+def test_joining_by_code_without_javascript_then_changed_and_removed(
+    phone, second_phone, browser, live_server, tmp_path
+):
+    """The code box on the home page, signed out and without JavaScript; the owner's pages to
+    change and remove a helper; the pages of a used invitation, of wrong codes and of leaving.
+    Each page the phones open is checked with axe-core."""
+    parent = phone.page
+    sign_up(phone, "maman_ines")
+    dossier_url = start_a_dossier_about_my_child(phone)
+    first_link, code = invite_my_child(phone)
+
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 812})
+    child = context.new_page()
+    child.set_default_timeout(10_000)
+    child.goto(live_server.url + "/")
+    child.get_by_label("Le code qu’on vous a donné").fill(code.lower().replace("-", " "))
+    child.get_by_role("button", name="Rejoindre le dossier").click()
+    child.get_by_role("link", name="Créez votre coffre-fort de preuves").click()
+    child.get_by_label("Pseudo").fill("ines_15")
+    child.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    child.get_by_label("Le même mot de passe, encore une fois").fill(PASSWORD)
+    child.get_by_role("button", name="Créer mon coffre-fort").click()
+    child.get_by_role("link", name="J’ai gardé mes codes").click()
+    assert child.get_by_label("Code").input_value() == code  # kept while signing up
+    child.get_by_role("button", name="Continuer").click()
+    child.get_by_role("button", name="Rejoindre le dossier").click()
+    assert child.url == dossier_url
+
+    parent.goto(dossier_url)
+    parent.get_by_role("link", name="Personnes sur ce dossier").click()
+    parent.get_by_role("link", name="Changer ce que ines_15 peut faire").click()
+    check_page(phone)
+    parent.get_by_label("Exporter le dossier et télécharger ses exports").check()
+    parent.get_by_role("button", name="Enregistrer").click()
+    child.reload()
+    assert child.get_by_role("link", name="Exporter le dossier").is_visible()
+    parent.get_by_role("link", name="Retirer ines_15").click()
+    check_page(phone)
+    parent.get_by_role("button", name="Retirer ines_15").click()
+    assert "ines_15 — retirée" in parent.locator("main").inner_text()
+    check_page(phone)
+    assert child.reload().status == 404
+    context.close()
+
+    # Someone else, on another phone: a used link, then wrong codes, then joining and leaving.
+    visitor = second_phone.page
+    sign_up(second_phone, "cousin_ines")
+    visitor.goto(first_link)
+    assert visitor.get_by_role("heading", name="Cette invitation n’est plus valable").is_visible()
+    check_page(second_phone)
+    visitor.goto(second_phone.base_url + "/rejoindre/")
+    check_page(second_phone)
+    for _ in range(6):
+        visitor.get_by_label("Code").fill("ZZZZ-ZZZZ-ZZZZ")
+        visitor.get_by_role("button", name="Continuer").click()
+        if visitor.get_by_role("heading", name="Trop de codes erronés").is_visible():
+            break
+        check_page(second_phone)  # the error, said and tied to the field
+    assert visitor.get_by_role("heading", name="Trop de codes erronés").is_visible()
+    check_page(second_phone)
+    parent.goto(dossier_url)
+    link, _code = invite_my_child(phone)
+    visitor.goto(link)
+    visitor.get_by_role("button", name="Rejoindre le dossier").click()
+    visitor.get_by_role("link", name="Quitter ce dossier").click()
+    check_page(second_phone)
+    visitor.get_by_role("button", name="Quitter le dossier").click()
+    visitor.wait_for_url("**/dossiers/")
+    assert "Snapchat, avril" not in visitor.content()

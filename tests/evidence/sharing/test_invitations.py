@@ -573,3 +573,26 @@ def test_the_owners_custody_log_says_which_events_a_helper_made(owner_client, fr
     add_piece_as(dossier, friend)
     page = owner_client.get(reverse("evidence:custody_log", args=[dossier.pk])).text
     assert "par ami_de_lea (parent ou responsable légal, personne qui aide)" in page
+
+
+def test_a_helper_not_allowed_to_export_is_told_the_dossier_was_altered_but_not_of_exports(
+    friend, friend_client, owner_client, planned
+):
+    from evidence.models import IntegrityCheck
+
+    add_helper(planned, friend)
+    head = planned.events.order_by("-seq").first().hash
+    problem = "L’archive de l’export du 30 novembre a été modifiée."
+    IntegrityCheck.objects.update_or_create(
+        dossier=planned,
+        defaults={
+            "checked_at": timezone.now(),
+            "ok": False,
+            "head_hash": head,
+            "problems": {"fr": [problem], "en": [problem]},
+        },  # fmt: skip
+    )
+    url = reverse("evidence:dossier_detail", args=[planned.pk])
+    helper_page, owner_page = friend_client.get(url).text, owner_client.get(url).text
+    assert "Altéré" in helper_page and problem not in helper_page
+    assert problem in owner_page

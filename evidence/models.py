@@ -511,7 +511,7 @@ class Export(models.Model):
 
 class Draft(models.Model):
     """What a form of the vault held when it was sent after the session had ended, kept sealed
-    for a short while for the account it belongs to (common/drafts.py). Never a file."""
+    for a short while for the account it belongs to (evidence/drafts.py). Never a file."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # The account it is for: the owner of the dossier the form is about, known at once; for a

@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from common import drafts, submissions
+from common import submissions
+from evidence import drafts
 from evidence.access import Need, dossier_for_user, note_for_user, owned, require
 from evidence.complaint import qualification
 from evidence.complaint import services as complaint

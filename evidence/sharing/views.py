@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from common import drafts
+from evidence import drafts
 from evidence.access import (
     Need,
     dossier_for_user,

@@ -29,8 +29,9 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from common import drafts, languages
+from common import languages
 from common.forms import ConfirmForm
+from evidence import drafts
 from evidence.access import (
     Need,
     dossier_for_user,

@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from common import drafts
+from evidence import drafts
 from evidence.complaint import services as complaint
 from evidence.management.commands import worker as worker_command
 from evidence.models import ChronologyNote, Draft, Piece, Share

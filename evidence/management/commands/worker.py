@@ -45,7 +45,8 @@ from django_tasks_db.management.commands.db_worker import (
     valid_interval,
 )
 
-from common import drafts, sessions, submissions
+from common import sessions, submissions
+from evidence import drafts
 from evidence.export import jobs as exports
 from evidence.export import tasks
 from evidence.sharing import invitations, shares, throttling

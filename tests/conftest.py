@@ -139,6 +139,13 @@ def phone(browser, live_server, settings, neutral_site) -> Iterator[BrowserPage]
 
 
 @pytest.fixture
+def second_phone(browser, live_server, settings, neutral_site) -> Iterator[BrowserPage]:
+    """Another person's phone (a helper's), with its own cookies, beside `phone`."""
+    settings.QUICK_EXIT_URL = neutral_site
+    yield from _new_page(browser, live_server, PHONE)
+
+
+@pytest.fixture
 def phone_with_touch(browser, live_server, settings, neutral_site) -> Iterator[BrowserPage]:
     """A phone that is tapped, not clicked."""
     settings.QUICK_EXIT_URL = neutral_site

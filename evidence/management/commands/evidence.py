@@ -26,7 +26,16 @@ from django.db import transaction
 from django.utils import translation
 
 from common import languages
-from evidence.models import ChronologyNote, Complaint, Dossier, EvidenceFile, Export, Piece
+from evidence.models import (
+    ChronologyNote,
+    Complaint,
+    Dossier,
+    EvidenceFile,
+    Export,
+    Invitation,
+    Piece,
+    Share,
+)
 from evidence.sealing import sealed_files, signing
 from evidence.sealing.fields import DecryptionError, encrypted_fields, unreadable
 from evidence.vault import verification
@@ -184,7 +193,7 @@ def _reseal_exports() -> tuple[int, int, list[str]]:
 
 
 # The models with encrypted texts, each row re-encrypted as a whole.
-_TEXT_MODELS = (Piece, EvidenceFile, Complaint, ChronologyNote)
+_TEXT_MODELS = (Piece, EvidenceFile, Complaint, ChronologyNote, Invitation, Share)
 
 
 def _reseal_texts() -> tuple[int, int, list[str]]:

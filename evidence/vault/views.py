@@ -13,6 +13,7 @@ from dataclasses import asdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -58,6 +59,12 @@ from evidence.vault.forms import (
 from guidance.content import localise, resources
 
 PIECES_PER_PAGE = 25
+# What a piece's card on the dossier page does not show: encrypted fields, left in the
+# database rather than decrypted for nothing.
+CARD_LEAVES_OUT = (
+    "url", "author_displayed", "author_profile_url", "target", "description", "transcript",
+    "context", "platform_reference", "pharos_reference", "reference_3018",
+)  # fmt: skip
 SAFETY_RESOURCES = ("3018", "pharos", "point_de_contact")
 # Said when a form was sent again (its token, or Back then send): nothing was made twice.
 ALREADY_CREATED = _("This dossier was already created: here it is. It was not created twice.")
@@ -78,8 +85,9 @@ _EXTENSIONS = {
 @login_required
 @require_safe
 def dossier_list(request: HttpRequest) -> HttpResponse:
-    dossiers = request.user.dossiers.prefetch_related("pieces__files")
-    rows = [(dossier, vault.readiness(dossier.pieces.all())) for dossier in dossiers]
+    rows = [
+        (dossier, vault.readiness(dossier.pieces.all())) for dossier in request.user.dossiers.all()
+    ]
     return render(
         request,
         "evidence/vault/dossier_list.html",
@@ -133,15 +141,16 @@ def _dossier_form(request: HttpRequest, facts: dict) -> HttpResponse:
 def dossier_detail(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     """The dossier: its last integrity check, how ready it is, and its pieces a page at a time,
     so that the page costs the same with 5 pieces or 200 (no blob is ever opened here)."""
-    pieces = list(dossier.pieces.prefetch_related("files"))
-    complete, total = vault.readiness(pieces)
-    page = Paginator(pieces, PIECES_PER_PAGE).get_page(request.GET.get("page"))
+    complete, total = vault.readiness(dossier.pieces.all())
+    files = Prefetch("files", EvidenceFile.objects.defer("original_name"))
+    cards = dossier.pieces.defer(*CARD_LEAVES_OUT).prefetch_related(files)
+    page = Paginator(cards, PIECES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "evidence/vault/dossier_detail.html",
         {
             "dossier": dossier,
-            "pieces": [(piece, vault.is_complete(piece)) for piece in page],
+            "pieces": [(piece, piece.complete) for piece in page],
             "page": page,
             "complete": complete,
             "total": total,

@@ -257,6 +257,63 @@ def test_the_dossier_says_how_ready_it_is(owner_client, dossier):
     assert "2 pièces sur 6 complètes" in page
 
 
+def test_the_count_of_complete_pieces_follows_edits_and_added_files(owner_client, dossier):
+    """The dossier page reads each piece's kept `complete`: it must follow every change."""
+    piece = add_image_piece(dossier)  # no context yet
+    url = reverse("evidence:dossier_detail", args=[dossier.pk])
+    assert "0 pièce sur 1 complète" in owner_client.get(url).text
+    vault.add_files(piece, dossier.owner, [vault.Upload("2.png", corpus.blank_png(9, 9))], "no")
+    assert "1 pièce sur 1 complète" in owner_client.get(url).text  # a thread is its context
+    vault.edit_piece(Piece.objects.get(), dossier.owner, {"description": ""})
+    page = owner_client.get(url).text
+    assert "0 pièce sur 1 complète" in page and "À compléter" in page
+    vault.edit_piece(Piece.objects.get(), dossier.owner, {"description": "Une insulte."})
+    assert "1 pièce sur 1 complète" in owner_client.get(url).text
+
+
+def test_a_piece_saved_before_its_completeness_was_kept_is_counted_right(dossier):
+    add_image_piece(dossier, context="contexte")
+    add_image_piece(dossier)
+    Piece.objects.update(complete=None)  # as rows made before the column existed
+    assert vault.readiness(dossier.pieces.all()) == (1, 2)
+    assert sorted(Piece.objects.values_list("complete", flat=True)) == [False, True]
+
+
+def test_the_dossier_page_opens_only_the_pieces_it_shows(owner_client, dossier):
+    """Its cost must not grow with the evidence: the same queries at 3 pieces and at 40, and
+    only the page's pieces loaded (never their blobs, never the other pieces' fields)."""
+    from django.db import connection
+    from django.db.models.signals import post_init
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("evidence:dossier_detail", args=[dossier.pk])
+    loaded = []
+
+    def count(sender, instance, **kwargs):
+        loaded.append(instance)
+
+    def measure() -> int:
+        loaded.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert owner_client.get(url).status_code == 200
+        return len(queries)
+
+    for _ in range(3):
+        add_image_piece(dossier)
+    post_init.connect(count, sender=Piece)
+    try:
+        measure()  # the first view asks for a check of the log (run at once in the tests)
+        few = measure()
+        for _ in range(37):
+            vault.add_piece(dossier, dossier.owner, piece_fields(kind="link"))
+        measure()  # the log changed: the page asks for a check (run at once in the tests)
+        many = measure()
+    finally:
+        post_init.disconnect(count, sender=Piece)
+    assert many == few
+    assert len(loaded) == 25  # a page of pieces, out of 40
+
+
 # Key rotation
 
 

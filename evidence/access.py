@@ -14,7 +14,15 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from evidence.models import ChronologyNote, Dossier, EvidenceFile, Export, Piece
+from evidence.models import (
+    Batch,
+    ChatImport,
+    ChronologyNote,
+    Dossier,
+    EvidenceFile,
+    Export,
+    Piece,
+)
 
 
 def dossier_for_user(request: HttpRequest, dossier_id: uuid.UUID) -> Dossier:
@@ -44,6 +52,20 @@ def note_for_user(request: HttpRequest, note_id: uuid.UUID) -> ChronologyNote:
 def export_for_user(request: HttpRequest, export_id: uuid.UUID) -> Export:
     return get_object_or_404(
         Export.objects.select_related("dossier"), pk=export_id, dossier__owner=request.user
+    )
+
+
+def batch_for_user(request: HttpRequest, batch_id: uuid.UUID) -> Batch:
+    return get_object_or_404(
+        Batch.objects.select_related("dossier"), pk=batch_id, dossier__owner=request.user
+    )
+
+
+def chat_for_user(request: HttpRequest, chat_id: uuid.UUID) -> ChatImport:
+    return get_object_or_404(
+        ChatImport.objects.select_related("dossier", "piece"),
+        pk=chat_id,
+        dossier__owner=request.user,
     )
 
 

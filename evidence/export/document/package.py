@@ -140,6 +140,7 @@ def build_manifest(
                 "received_at": file.received_at,
                 "display_sha256": file.display_sha256,
                 "thumbnail_sha256": file.thumbnail_sha256,
+                "ocr_text": file.ocr_text,
                 "width": file.width,
                 "height": file.height,
             }

@@ -11,9 +11,9 @@ every task ready, then returns here, where
   result (three quick tries, then the error leaves `Worker.run`);
 - every TIDY_EVERY, exports whose worker fell silent are put back in the queue or failed, the
   plain image folders of dead workers are removed, expired drafts and one-time tokens are
-  purged, and images whose derivatives were lost with a dead worker are made. At start-up too,
-  when the exports of a worker of this host that was killed are put back at once, without
-  waiting for their heartbeat to age;
+  purged, and images whose derivatives or text reading were lost with a dead worker are made
+  and read. At start-up too, when the exports of a worker of this host that was killed are put
+  back at once, without waiting for their heartbeat to age;
 - every PURGE_EVERY, the rows of ended sessions are deleted (sessions hold what a visitor
   typed: Django never deletes an expired session's row by itself, and the quick exit may leave
   a revoked one behind when the database is busy, common/sessions.py), and a few dossiers
@@ -46,7 +46,7 @@ from django_tasks_db.management.commands.db_worker import (
 from common import drafts, sessions, submissions
 from evidence.export import jobs as exports
 from evidence.export import tasks
-from evidence.vault import checks, derivatives
+from evidence.vault import checks, derivatives, text_reading
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +138,7 @@ def tidy() -> None:
         submissions.purge,
         drafts.purge,
         derivatives.make_stale,
+        text_reading.read_stale,
     )
 
 

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
-from evidence.models import ChronologyNote, Dossier, Draft, Piece
+from evidence.models import ChatImport, ChronologyNote, Dossier, Draft, Piece
 from evidence.sealing import sealed_files
 
 logger = logging.getLogger(__name__)
@@ -171,6 +171,9 @@ def _dossier_named(kwargs: dict) -> tuple[bool, Dossier | None]:
     elif "note_id" in kwargs:
         note = ChronologyNote.objects.select_related("dossier").filter(pk=kwargs["note_id"]).first()
         dossier = note.dossier if note is not None else None
+    elif "chat_id" in kwargs:  # the messages ticked in a conversation being imported
+        chat = ChatImport.objects.select_related("dossier").filter(pk=kwargs["chat_id"]).first()
+        dossier = chat.dossier if chat is not None else None
     else:
         return True, None
     return dossier is not None, dossier

@@ -115,7 +115,7 @@ def receive(chat_import: ChatImport, user, name: str, data: bytes) -> Piece:
     """Read the export, seal it as a piece of its own and keep its messages on the import;
     ExportRefused (nothing stored) when it cannot be read. Sent again once imported: the
     export's piece, unchanged."""
-    if chat_import.piece_id is not None:
+    if chat_import.piece is not None:
         return chat_import.piece
     keep_media = not vault.files_are_withheld(chat_import.sensitivity)
     if not keep_media and is_zip(data):
@@ -130,7 +130,7 @@ def receive(chat_import: ChatImport, user, name: str, data: bytes) -> Piece:
     try:
         with transaction.atomic():
             locked = ChatImport.objects.select_for_update().get(pk=chat_import.pk)
-            if locked.piece_id is not None:  # the same file sent twice at once
+            if locked.piece is not None:  # the same file sent twice at once
                 sealed_files.discard(written)
                 return locked.piece
             sealed = _SealedExport(

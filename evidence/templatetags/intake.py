@@ -5,7 +5,7 @@ page), the text read in the images and what it suggests (the piece page)."""
 from django import template
 from django.urls import reverse
 
-from evidence.models import Dossier, Piece, TextReading
+from evidence.models import ChatImport, Dossier, Piece, TextReading
 from evidence.vault import batches, suggestions
 
 register = template.Library()
@@ -32,3 +32,10 @@ def read_text(context: template.Context, piece: Piece) -> dict:
         "offers": suggestions.for_piece(piece, files),
         "back": reverse("evidence:piece_detail", kwargs={"piece_id": piece.pk}) + "#read-text",
     }
+
+
+@register.inclusion_tag("evidence/vault/_conversation_link.html")
+def conversation_of(piece: Piece) -> dict:
+    """On an exported conversation's piece: the way back to its messages."""
+    chat = ChatImport.objects.filter(piece=piece).only("pk").first()
+    return {"chat": chat}

@@ -116,17 +116,19 @@ class DayGroup:
     to_add: int  # the day's messages not pieces yet
 
 
+@drafts.keeps_drafts
 @login_required
 @owned("chat", chat_for_user)
 @require_http_methods(["GET", "POST"])
 def chat_messages(request: HttpRequest, chat: ChatImport) -> HttpResponse:
     """The messages, a page at a time, grouped by day; the ticked ones, a whole day or one
-    person's become pieces."""
+    person's become pieces. Ticked when the session had ended: ticked again after logging in."""
     if chat.piece_id is None:
         return redirect("evidence:chat_file", chat_id=chat.pk)
     every = chat_import.messages(chat)
-    if request.method == "POST":
-        form = ChatChoiceForm(request.POST, lines=[message.n for message in every])
+    data = drafts.form_data(request)
+    if request.method == "POST" and data is not None:
+        form = ChatChoiceForm(data, lines=[message.n for message in every])
         if form.is_valid():
             _choose(request, chat, every, form.cleaned_data)
         else:
@@ -153,6 +155,7 @@ def chat_messages(request: HttpRequest, chat: ChatImport) -> HttpResponse:
             "warnings": chat_import.warnings(chat),
             "query": f"{urlencode({'personne': person})}&" if person else "",
             "most": settings.EVIDENCE_MAX_MESSAGES_PER_CHOICE,
+            "ticked": {int(n) for n in data.getlist("message") if n.isdigit()} if data else set(),
         },
     )
 

@@ -97,10 +97,7 @@ class CardForm(PieceDetailsForm):
 
     class Meta(PieceDetailsForm.Meta):
         fields = CARD_FIELDS
-        help_texts = {
-            "author_displayed": _("The @handle or the name shown above the message."),
-            "published_raw": _("As shown on the screen, like 14/03/2025 22:47."),
-        }
+        help_texts = {"published_raw": _("As shown on the screen, like 14/03/2025 22:47.")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -108,6 +105,7 @@ class CardForm(PieceDetailsForm):
             if name not in (*CARD_FIELDS, "card"):
                 del self.fields[name]
         self.fields["title"].help_text = ""
+        self.fields["author_displayed"].help_text = ""
         self.initial.setdefault("card", self.instance.number)
 
     def details(self) -> dict[str, Any]:

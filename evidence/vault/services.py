@@ -444,6 +444,7 @@ def checklist(piece: Piece) -> list[CheckItem]:
             ),
         ]
     files = list(piece.files.all())
+    date_hint: str | Promise
     if piece.published_is_absolute:
         date_hint = ""
     elif piece.published_raw:

@@ -26,7 +26,15 @@ from django.db import transaction
 from django.utils import translation
 
 from common import languages
-from evidence.models import ChronologyNote, Complaint, Dossier, EvidenceFile, Export, Piece
+from evidence.models import (
+    ChatImport,
+    ChronologyNote,
+    Complaint,
+    Dossier,
+    EvidenceFile,
+    Export,
+    Piece,
+)
 from evidence.sealing import sealed_files, signing
 from evidence.sealing.fields import DecryptionError, encrypted_fields, unreadable
 from evidence.vault import verification
@@ -184,7 +192,7 @@ def _reseal_exports() -> tuple[int, int, list[str]]:
 
 
 # The models with encrypted texts, each row re-encrypted as a whole.
-_TEXT_MODELS = (Piece, EvidenceFile, Complaint, ChronologyNote)
+_TEXT_MODELS = (Piece, EvidenceFile, Complaint, ChronologyNote, ChatImport)
 
 
 def _reseal_texts() -> tuple[int, int, list[str]]:

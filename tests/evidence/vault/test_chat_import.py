@@ -141,7 +141,7 @@ def test_a_whole_day_becomes_pieces_and_the_timeline_counts_them(owner_client, d
     (day,) = found.days
     assert (str(day.date), day.messages, len(day.authors)) == ("2026-11-13", 5, 3)
     page = owner_client.get(reverse("evidence:timeline", args=[dossier.pk])).text
-    assert "Messages" in page
+    assert "dont 5 messages" in page
 
 
 def test_a_message_is_never_made_a_piece_twice(owner_client, dossier):
@@ -327,3 +327,25 @@ def test_deleting_the_exports_piece_erases_what_was_read_of_it(owner_client, dos
     chat = imported(owner_client, dossier)
     vault.delete_piece(chat.piece, dossier.owner)
     assert not ChatImport.objects.filter(pk=chat.pk).exists()
+
+
+def test_messages_ticked_after_the_session_ended_are_ticked_again_after_logging_in(
+    client, owner, owner_client, dossier
+):
+    chat = imported(owner_client, dossier)
+    url = reverse("evidence:chat_messages", args=[chat.pk])
+    response = client.post(url, {"message": ["3", "5"]})  # logged out meanwhile
+    assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
+    assert Piece.objects.filter(kind=Kind.TEXT).count() == 0
+    client.force_login(owner)
+    page = client.get(url).text
+    assert 'value="3" id="message-3" aria-describedby="text-3" checked' in page
+    assert 'value="5" id="message-5" aria-describedby="text-5" checked' in page
+    assert 'value="4" id="message-4" aria-describedby="text-4" checked' not in page
+
+
+def test_the_exports_piece_leads_back_to_its_messages(owner_client, dossier):
+    chat = imported(owner_client, dossier)
+    page = owner_client.get(reverse("evidence:piece_detail", args=[chat.piece.pk])).text
+    assert "Choisir des messages de cette conversation" in page
+    assert reverse("evidence:chat_messages", args=[chat.pk]) in page

@@ -124,6 +124,23 @@ def test_a_parent_sends_twelve_screenshots_then_a_whatsapp_export(phone, tmp_pat
     third_piece = Piece.objects.get(number=3)
     assert third_piece.provenance["published_raw"] == "user"
 
+    # Its page: the text read in the image, to check and copy into the transcript.
+    page.locator("#card-3").get_by_role("link", name="Pièce 3").click()
+    assert page.get_by_role("heading", name="Texte lu dans l’image").is_visible()
+    check_page(phone)
+    page.get_by_role("link", name="Le copier dans la transcription, pour le corriger").click()
+    assert "Message numéro 3" in page.get_by_label("Le texte affiché, mot pour mot").input_value()
+    check_page(phone)
+
+    # The dossier's search finds words read in the images (htmx fills the results in place).
+    page.goto(dossier_url)
+    page.get_by_label("Rechercher dans les pièces").fill("numéro 7")
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+    page.locator("#search-results .search-hits").wait_for()
+    assert "Pièce 7" in page.locator("#search-results").inner_text()
+    assert page.url == dossier_url  # never left the dossier
+    check_page(phone)
+
     # The class group's WhatsApp export: one person's messages.
     page.goto(dossier_url)
     page.get_by_role("link", name="Importer une conversation").click()

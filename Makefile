@@ -11,6 +11,11 @@ TEST_STAMP := $(VENV)/.test-deps-installed
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 # The database URL of the cluster pg_virtualenv makes (it exports PGHOST, PGUSER, PGPASSWORD…).
 PG_URL := DATABASE_URL="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$${PGPORT:-5432}/postgres"
+# A throwaway cluster in a temporary directory (-t), even as root, on a port free at the time:
+# a run that was killed leaves neither a "regress" cluster nor a server on 5432 that would stop
+# the next run ("Cluster 15/regress exists, refusing to overwrite").
+FREE_PORT = $$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PG_ENV = pg_virtualenv -t -c "-p $(FREE_PORT)"
 
 # Debian packages the app needs at run time: WeasyPrint's Pango/HarfBuzz, fonts for PDFs,
 # gettext to compile the translations, and Tesseract with its French and English models for
@@ -90,13 +95,13 @@ test: $(TEST_STAMP) system-libs browser lint checks
 	$(MAKE) --no-print-directory test-postgres
 
 test-postgres: $(TEST_STAMP)
-	pg_virtualenv sh -c '$(PG_URL) $(BIN)/pytest -m "not e2e" -p no:cacheprovider'
+	$(PG_ENV) sh -c '$(PG_URL) $(BIN)/pytest -m "not e2e" -p no:cacheprovider'
 
 # The production path on this machine (not part of `make test`: it takes a minute): PostgreSQL
 # in a throwaway cluster, `check --deploy`, gunicorn with PRODUCTION=1 over TLS and the task
 # worker, then a person's journey over HTTPS down to a verified package (README, Production).
 prod-check: $(TEST_STAMP) system-libs browser compile-messages
-	pg_virtualenv sh -c '$(PG_URL) $(BIN)/python -m tests.production.prod_check'
+	$(PG_ENV) sh -c '$(PG_URL) $(BIN)/python -m tests.production.prod_check'
 
 # The edit-test loop: everything but the browser tests (`make test` still runs them all).
 test-fast: $(TEST_STAMP) system-libs lint checks
@@ -105,7 +110,7 @@ test-fast: $(TEST_STAMP) system-libs lint checks
 # Every benchmark on SQLite, then the dossier page again on PostgreSQL (a throwaway cluster).
 bench: $(TEST_STAMP) system-libs browser compile-messages
 	$(BIN)/python -m bench
-	pg_virtualenv sh -c '$(PG_URL) $(BIN)/python -m bench dossier_page:dossier_page_postgresql'
+	$(PG_ENV) sh -c '$(PG_URL) $(BIN)/python -m bench dossier_page:dossier_page_postgresql'
 
 # For developers: extract new strings, then translate them in locale/fr. English msgids are
 # the English text: the English catalog is made afresh from them by msgen.

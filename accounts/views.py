@@ -36,7 +36,8 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.throttling import lockout_response
-from common import drafts, submissions
+from common import submissions
+from evidence import drafts
 from evidence.vault import services as vault
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -604,7 +604,7 @@ class Export(models.Model):
 
 class Draft(models.Model):
     """What a form of the vault held when it was sent after the session had ended, kept sealed
-    for a short while for the account it belongs to (common/drafts.py). Never a file."""
+    for a short while for the account it belongs to (evidence/drafts.py). Never a file."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # The account it is for: the owner of the dossier the form is about, known at once; for a
@@ -625,3 +625,149 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} until {self.expires_at:%H:%M}"
+
+
+# --- Helpers on a dossier, and read-only shares (evidence/sharing/) ------------------------------
+
+
+class HelperPermissions(models.Model):
+    """Who a helper is for the dossier, and what they may do besides what every helper may:
+    see the pieces and add pieces and chronology entries (evidence/access.py reads these)."""
+
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.HELPER)
+    can_edit = models.BooleanField(default=False)
+    can_delete = models.BooleanField(default=False)
+    can_see_complaint = models.BooleanField(default=False)
+    can_export = models.BooleanField(default=False)
+    can_invite = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Helper(HelperPermissions):
+    """A person the owner let into their dossier. Removing them deletes this row: their next
+    request gets 404; the custody log keeps what they did."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="helpers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helping"
+    )
+    joined_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "user"], name="helper_once_per_dossier")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}/{self.user_id}"
+
+
+class Invitation(HelperPermissions):
+    """A one-time invitation to help on a dossier: a link and a short code, either of which
+    works once, until it expires or is withdrawn (evidence/sharing/invitations.py).
+
+    Found by the HMAC digests of its link's token and of its code ("" once it no longer
+    works); the token and the code themselves are kept encrypted only so that whoever made the
+    invitation can show them again while it works.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="invitations")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    token_digest = models.CharField(max_length=64, blank=True, editable=False)
+    code_digest = models.CharField(max_length=64, blank=True, editable=False)
+    token = EncryptedCharField(max_length=64, blank=True, editable=False)
+    code = EncryptedCharField(max_length=20, blank=True, editable=False)
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The invitation form's one-time token: the same form sent twice makes one invitation.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "submission_token"], name="invitation_made_once"
+            ),
+            models.UniqueConstraint(
+                fields=["token_digest"],
+                condition=~models.Q(token_digest=""),
+                name="invitation_token_once",
+            ),
+            models.UniqueConstraint(
+                fields=["code_digest"],
+                condition=~models.Q(code_digest=""),
+                name="invitation_code_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}/{self.pk}"
+
+
+class ShareContent(models.TextChoices):
+    PIECES = "pieces", _("The pieces and their details")
+    EXPORT = "export", _("The last export: its PDF and its archive")
+    PACKAGE = "package", _("Only the archive (ZIP) of the last export")
+
+
+class Share(models.Model):
+    """A read-only view of a dossier for a lawyer, an association or an investigator, who
+    needs no account: a link, and an access code given separately, until it expires or is
+    revoked (evidence/sharing/shares.py). Its token and code are kept as for an Invitation."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="shares")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    shows = models.CharField(max_length=10, choices=ShareContent.choices)
+    # For whom, as the owner wrote it ("Maître Martin", "l'association"): theirs to read only.
+    recipient = EncryptedCharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    token_digest = models.CharField(max_length=64, blank=True, editable=False)
+    code_digest = models.CharField(max_length=64, blank=True, editable=False)
+    token = EncryptedCharField(max_length=64, blank=True, editable=False)
+    code = EncryptedCharField(max_length=20, blank=True, editable=False)
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "submission_token"], name="share_made_once"
+            ),
+            models.UniqueConstraint(
+                fields=["token_digest"],
+                condition=~models.Q(token_digest=""),
+                name="share_token_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}/{self.pk}"
+
+
+class CodeFailure(models.Model):
+    """One wrong invitation or access code, counted against a key (an HMAC of the account, the
+    share or the address: evidence/sharing/throttling.py). Deleted once older than the longest
+    throttling window: no address is kept beyond it."""
+
+    key = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]} {self.at:%H:%M}"

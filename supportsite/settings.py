@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "supportsite.context_processors.shell",
+                # `access`: what the person may do on the dossier of the page.
+                "evidence.access.context",
             ],
         },
     },
@@ -366,6 +368,14 @@ AXES_VERBOSE = False
 # No record of successful logins (address, browser): where a victim logs in from is nobody's
 # business; only failures are counted, and only for the cool-off.
 AXES_DISABLE_ACCESS_LOG = True
+
+# --- Helpers and read-only shares (evidence/sharing/) ---------------------------------------
+# An invitation to help on a dossier works once, for this long, unless withdrawn.
+SHARING_INVITATION_HOURS = envint("INVITATION_HOURS", 48)
+# Invitations, and read-only shares, one account may make in 24 hours. Wrong codes are
+# throttled like passwords (LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES; evidence/sharing).
+SHARING_INVITATIONS_PER_DAY = envint("INVITATIONS_PER_DAY", 10)
+SHARING_SHARES_PER_DAY = envint("SHARES_PER_DAY", 10)
 
 # --- Background tasks (dossier exports) -------------------------------------------------------
 # The database backend needs nothing more than the database; `make run` starts its worker

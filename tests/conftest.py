@@ -4,6 +4,7 @@ browser (the system Chromium, driven by Playwright)."""
 from __future__ import annotations
 
 import os
+import signal
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -138,6 +139,13 @@ def phone(browser, live_server, settings, neutral_site) -> Iterator[BrowserPage]
 
 
 @pytest.fixture
+def second_phone(browser, live_server, settings, neutral_site) -> Iterator[BrowserPage]:
+    """Another person's phone (a helper's), with its own cookies, beside `phone`."""
+    settings.QUICK_EXIT_URL = neutral_site
+    yield from _new_page(browser, live_server, PHONE)
+
+
+@pytest.fixture
 def phone_with_touch(browser, live_server, settings, neutral_site) -> Iterator[BrowserPage]:
     """A phone that is tapped, not clicked."""
     settings.QUICK_EXIT_URL = neutral_site
@@ -182,3 +190,12 @@ def stranger_client(stranger) -> Client:
     client = Client()
     client.force_login(stranger)
     return client
+
+
+@pytest.fixture
+def signals_restored():
+    """The task worker installs its own SIGINT/SIGTERM handlers: give pytest its own back."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)

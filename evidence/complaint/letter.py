@@ -458,7 +458,7 @@ def filed_by(complaint: Complaint) -> str:
     names = []
     for person in _signers(complaint):
         kin = f" ({_bare(person.relationship)})" if person.relationship else ""
-        names.append((_name(person.name) or _missing("nom")) + kin)
+        names.append((_name(person.name) or _missing("nom de la personne qui signe")) + kin)
     return typography(_join(names))
 
 
@@ -487,8 +487,8 @@ def compose_letter(dossier: DossierExport, today: dt.date | None = None) -> str:
             f"{voice.say('Je me réserve', 'Nous nous réservons')} le droit de "
             f"{voice.say('me', 'nous')} constituer partie civile."
         )
-    names = [_name(person.name) or _missing("nom") for person in signers]
-    place = _bare(complaint.place) or _missing("ville")
+    names = [_name(person.name) or _missing("nom de la personne qui signe") for person in signers]
+    place = _bare(complaint.place) or _missing("ville où la lettre est signée")
     sections = [
         recipient(complaint).replace(" près le", "\nprès le", 1),
         f"Objet : {subject(dossier)}",

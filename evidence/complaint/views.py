@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from common import drafts, submissions
-from evidence.access import dossier_for_user, note_for_user, owned
+from common import submissions
+from evidence import drafts
+from evidence.access import Need, dossier_for_user, note_for_user, owned, require
 from evidence.complaint import qualification
 from evidence.complaint import services as complaint
 from evidence.complaint.data import to_plain
@@ -45,6 +46,7 @@ from evidence.complaint.forms import (
 from evidence.complaint.letter import gaps
 from evidence.export.document.collect import letter, offences
 from evidence.models import ChronologyNote, Concerns, Dossier
+from evidence.vault.custody import Action
 from evidence.vault.timeline import author_key
 
 # The sections in the order the pages follow one another ("Save and continue").
@@ -65,7 +67,7 @@ _TITLES = dict(SECTIONS)
 
 
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.COMPLAINT)
 @require_safe
 def overview(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     row = complaint.stored(dossier)
@@ -170,7 +172,13 @@ def _section(
     )
     if request.method == "POST" and form.is_valid():
         try:
-            complaint.save_section(dossier, form.values(), version=form.cleaned_data["version"])
+            complaint.save_section(
+                dossier,
+                form.values(),
+                version=form.cleaned_data["version"],
+                user=request.user,
+                section=name.removeprefix("complaint_"),
+            )
         except complaint.OutOfDate:
             _out_of_date(form, row)
         else:
@@ -204,7 +212,7 @@ def _out_of_date(form: VersionedForm, row) -> None:
 
 @drafts.keeps_drafts
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.COMPLAINT)
 @require_http_methods(["GET", "POST"])
 def identity(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     minor = dossier.is_about_a_minor
@@ -234,7 +242,7 @@ def identity(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 @drafts.keeps_drafts
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.COMPLAINT)
 @require_http_methods(["GET", "POST"])
 def facts(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     return _section(
@@ -252,7 +260,7 @@ def facts(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 @drafts.keeps_drafts
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.COMPLAINT)
 @require_http_methods(["GET", "POST"])
 def suspects(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     seen = list(
@@ -284,7 +292,7 @@ def suspects(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 @drafts.keeps_drafts
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.COMPLAINT)
 @require_http_methods(["GET", "POST"])
 def witnesses(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     return _section(
@@ -303,7 +311,7 @@ def witnesses(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 @drafts.keeps_drafts
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.COMPLAINT)
 @require_http_methods(["GET", "POST"])
 def harm(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     return _section(
@@ -320,7 +328,7 @@ def harm(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 @drafts.keeps_drafts
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.COMPLAINT)
 @require_http_methods(["GET", "POST"])
 def tribunal(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     return _section(
@@ -341,7 +349,7 @@ def tribunal(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 @drafts.keeps_drafts
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.ADD)
 @require_http_methods(["GET", "POST"])
 def notes(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     data = drafts.form_data(request)
@@ -383,21 +391,23 @@ def _add_note(request: HttpRequest, dossier: Dossier, cleaned: dict) -> bool:
         if any(note.text == text for note in twins):  # compared here: the text may be sealed
             return False
         ChronologyNote.objects.create(dossier=dossier, date=date, text=text)
+        complaint.note_recorded(dossier, request.user, Action.NOTE_ADDED)
     return True
 
 
 @drafts.keeps_drafts
 @login_required
-@owned("note", note_for_user)
+@owned("note", note_for_user, needs=Need.EDIT)
 @require_http_methods(["GET", "POST"])
 def note_edit(request: HttpRequest, note: ChronologyNote) -> HttpResponse:
     dossier = note.dossier
     if request.method == "POST" and request.POST.get("action") == "delete":
-        note.delete()
+        require(request, Need.DELETE)
+        complaint.delete_note(note, request.user)
         return redirect("evidence:complaint_notes", dossier_id=dossier.pk)
     form = NoteForm(drafts.form_data(request), instance=note)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        complaint.edit_note(note, request.user, form.cleaned_data)
         _saved(request)
         return redirect("evidence:complaint_notes", dossier_id=dossier.pk)
     return render(
@@ -412,7 +422,7 @@ def note_edit(request: HttpRequest, note: ChronologyNote) -> HttpResponse:
 
 @drafts.keeps_drafts
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.COMPLAINT)
 @require_http_methods(["GET", "POST"])
 def letter_page(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     """The letter as an export made now would write it, and the person's own words for it."""

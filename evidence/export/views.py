@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from common.forms import ConfirmForm
-from evidence.access import dossier_for_user, export_for_user, owned
+from evidence.access import Need, dossier_for_user, export_for_user, owned
 from evidence.complaint.forms import ExportForm
 from evidence.complaint.letter import gaps
 from evidence.export import jobs as exports
@@ -32,7 +32,7 @@ from evidence.sealing import sealed_files, signing
 
 
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.EXPORT)
 @require_http_methods(["GET", "POST"])
 def export_start(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     tasks.revive_dead_exports(dossier)  # a dead export must not block a new one
@@ -62,7 +62,7 @@ def export_start(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 
 @login_required
-@owned("export", export_for_user)
+@owned("export", export_for_user, needs=Need.EXPORT)
 @require_safe
 def export_detail(request: HttpRequest, export: Export) -> HttpResponse:
     if not export.is_finished:  # the page that polls is the first to notice a dead worker
@@ -104,25 +104,23 @@ def verify_help(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@owned("export", export_for_user)
+@owned("export", export_for_user, needs=Need.EXPORT)
 @require_GET
 def export_pdf(request: HttpRequest, export: Export) -> HttpResponse:
     _require_done(export)
-    return _download(request, export, "pdf", export.pdf_name, export.pdf_size, "application/pdf")
+    return _download(request, export, "pdf")
 
 
 @login_required
-@owned("export", export_for_user)
+@owned("export", export_for_user, needs=Need.EXPORT)
 @require_GET
 def export_zip(request: HttpRequest, export: Export) -> HttpResponse:
     _require_done(export)
-    return _download(
-        request, export, "package", export.package_name, export.package_size, "application/zip"
-    )
+    return _download(request, export, "package")
 
 
 @login_required
-@owned("export", export_for_user)
+@owned("export", export_for_user, needs=Need.OWNER)
 @require_http_methods(["GET", "POST"])
 def export_delete(request: HttpRequest, export: Export) -> HttpResponse:
     form = ConfirmForm(request.POST or None)
@@ -143,28 +141,42 @@ def export_delete(request: HttpRequest, export: Export) -> HttpResponse:
     )
 
 
-def _download(
-    request: HttpRequest, export: Export, what: str, name: str, size: int, content_type: str
-) -> HttpResponse:
-    """The file, decrypted segment by segment as it is sent: never whole in memory.
+def _download(request: HttpRequest, export: Export, what: str) -> HttpResponse:
+    response = streamed(export, what)
+    if response is None:
+        return _altered(request, export)
+    exports.record_download(export, request.user, what)
+    return response
+
+
+def streamed(export: Export, what: str) -> StreamingHttpResponse | None:
+    """The export's PDF or package ("pdf", "package") as a download, decrypted segment by
+    segment as it is sent: never whole in memory; None when it is altered or missing.
 
     Every segment is authenticated, and the whole checked against the fingerprint recorded
     when it was made, *before* the answer starts: an altered later segment would otherwise
-    give a 200 cut short, or a file that is not the one the log vouches for."""
-    expected = export.pdf_sha256 if what == "pdf" else export.package_sha256
+    give a 200 cut short, or a file that is not the one the log vouches for. The caller
+    records the download (the custody log) once it has the answer."""
+    if what == "pdf":
+        name, size, expected, content_type = (
+            export.pdf_name, export.pdf_size, export.pdf_sha256, "application/pdf"
+        )  # fmt: skip
+    else:
+        name, size, expected, content_type = (
+            export.package_name, export.package_size, export.package_sha256, "application/zip"
+        )  # fmt: skip
     try:
         intact = sealed_files.stream_sha256(name) == expected
     except (FileNotFoundError, sealed_files.DecryptionError):
         intact = False
     if not intact:
-        return _altered(request, export)
+        return None
     chunks = sealed_files.read_stream(name)
     try:
         first = next(chunks)
     except (FileNotFoundError, sealed_files.DecryptionError, StopIteration):
         chunks.close()
-        return _altered(request, export)
-    exports.record_download(export, request.user, what)
+        return None
     response = StreamingHttpResponse(_joined(first, chunks), content_type=content_type)
     response["Content-Length"] = str(size)
     add_never_cache_headers(response)

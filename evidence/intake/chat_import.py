@@ -37,6 +37,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from evidence.access import role_of
 from evidence.intake.chats import PROBLEMS, Chat, read_chat
 from evidence.intake.chats.files import MAX_MEDIA_BYTES, Archive, ArchiveRefused, is_zip
 from evidence.intake.chats.whatsapp import chat_text
@@ -191,7 +192,7 @@ def _export_piece(
         # media only, which are not kept when it withholds them.
         "sensitivity": chat_import.sensitivity if keep_media else Sensitivity.NO,
         "intimate_consent": chat_import.intimate_consent if keep_media else False,
-        "added_by_role": chat_import.dossier.role,
+        "added_by_role": role_of(chat_import.dossier, chat_import.created_by),
     }
     provenance = {
         "title": str(Source.CHAT_EXPORT),
@@ -353,7 +354,7 @@ def _message_piece(
         "sensitivity": chat_import.sensitivity if has_images else Sensitivity.NO,
         "intimate_consent": chat_import.intimate_consent if files else False,
         "files_withheld": bool(attachments) and withheld,
-        "added_by_role": chat_import.dossier.role,
+        "added_by_role": role_of(chat_import.dossier, chat_import.created_by),
     }
     provenance = {
         name: str(Source.CHAT_EXPORT)

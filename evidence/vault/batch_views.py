@@ -26,8 +26,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from common import drafts, languages
-from evidence.access import batch_for_user, dossier_for_user, owned, piece_for_user
+from common import languages
+from evidence import drafts
+from evidence.access import Need, batch_for_user, dossier_for_user, owned, piece_to_complete
 from evidence.intake.batch_uploads import Limits, SealingUploadHandler
 from evidence.intake.uploads import declared_length, upload_slot, upload_too_big
 from evidence.models import Batch, Dossier, EvidenceFile, Piece, Source, TextReading
@@ -51,7 +52,7 @@ SAFETY_RESOURCES = ("3018", "pharos", "point_de_contact")
 
 @drafts.keeps_drafts
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.ADD)
 @require_http_methods(["GET", "POST"])
 def batch_start(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     """The question asked once for every file, before any is chosen."""
@@ -108,7 +109,7 @@ def receiving_sealed(view):
 
 
 @login_required
-@owned("batch", batch_for_user)
+@owned("batch", batch_for_user, needs=Need.ADD)
 @require_http_methods(["GET", "POST"])
 @receiving_sealed
 def batch_files(request: HttpRequest, batch: Batch, handler: SealingUploadHandler) -> HttpResponse:
@@ -194,7 +195,7 @@ def _say_what_was_received(
 
 
 @login_required
-@owned("batch", batch_for_user)
+@owned("batch", batch_for_user, needs=Need.ADD)
 @require_safe
 def batch_review(request: HttpRequest, batch: Batch) -> HttpResponse:
     """One card per piece of the batch. Polled by htmx while images are being prepared: 204
@@ -266,7 +267,7 @@ def card_context(
 
 @drafts.keeps_drafts
 @login_required
-@owned("piece", piece_for_user)
+@owned("piece", piece_to_complete, needs=Need.EDIT)
 @require_http_methods(["GET", "POST"])
 def piece_card(request: HttpRequest, piece: Piece) -> HttpResponse:
     """A card of the review list: saved in place with htmx, or as a page of its own."""
@@ -294,7 +295,7 @@ def piece_card(request: HttpRequest, piece: Piece) -> HttpResponse:
 
 
 @login_required
-@owned("piece", piece_for_user)
+@owned("piece", piece_to_complete, needs=Need.EDIT)
 @require_POST
 def accept_suggestion(request: HttpRequest, piece: Piece) -> HttpResponse:
     """A value read in the image, accepted: the piece's own from now on ("typed by you")."""
@@ -320,7 +321,7 @@ def accept_suggestion(request: HttpRequest, piece: Piece) -> HttpResponse:
 
 
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.VIEW)
 @require_safe
 def dossier_preparation(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     """The dossier page's "being prepared" region, polled by htmx (204 while unchanged)."""
@@ -337,7 +338,7 @@ def dossier_preparation(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.VIEW)
 @require_safe
 def dossier_search(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     form = SearchForm(request.GET)

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
 from common import submissions
+from evidence.access import role_of
 from evidence.intake.batch_uploads import Received
 from evidence.models import (
     Batch,
@@ -108,7 +109,7 @@ def _new_piece(batch: Batch, files: Sequence[Received]) -> services.NewPiece:
         "kind": Kind.IMAGE if files[0].image is not None else Kind.PDF,
         "sensitivity": batch.sensitivity,
         "intimate_consent": batch.intimate_consent,
-        "added_by_role": batch.dossier.role,
+        "added_by_role": role_of(batch.dossier, batch.created_by),
     }
     provenance: dict[str, str] = {}
     services.fill_from_files(fields, provenance, [item.capture for item in files])

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from common import drafts
-from evidence.access import chat_for_user, dossier_for_user, owned
+from evidence import drafts
+from evidence.access import Need, chat_for_user, dossier_for_user, owned
 from evidence.intake import chat_import
 from evidence.intake.images import too_large_message
 from evidence.intake.uploads import bounded_to
@@ -35,7 +35,7 @@ MESSAGES_PER_PAGE = 200
 
 @drafts.keeps_drafts
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.ADD)
 @require_http_methods(["GET", "POST"])
 def chat_start(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     form = ChatStartForm(drafts.form_data(request))
@@ -60,7 +60,7 @@ def _largest_chat_request() -> int:
 
 
 @login_required
-@owned("chat", chat_for_user)
+@owned("chat", chat_for_user, needs=Need.ADD)
 @require_http_methods(["GET", "POST"])
 @bounded_to(_chat_bytes, _largest_chat_request, one_file=True)
 def chat_file(request: HttpRequest, chat: ChatImport) -> HttpResponse:
@@ -118,7 +118,7 @@ class DayGroup:
 
 @drafts.keeps_drafts
 @login_required
-@owned("chat", chat_for_user)
+@owned("chat", chat_for_user, needs=Need.ADD)
 @require_http_methods(["GET", "POST"])
 def chat_messages(request: HttpRequest, chat: ChatImport) -> HttpResponse:
     """The messages, a page at a time, grouped by day; the ticked ones, a whole day or one

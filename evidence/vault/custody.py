@@ -14,6 +14,11 @@ page promises: the number, the files' fingerprints and the times. Files are seal
 fingerprints, size, type, receipt time and derivatives' fingerprints in clear, their original
 name as a commitment.
 
+Who acted (`by`) is {user, role}: the account's pseudonym and its role for the dossier (the
+person targeted, a parent, a trusted helper), with `"helper": true` when a helper acted (their
+role is then the one the owner gave them), or {role: "recipient", share} for the recipient of
+a read-only share, who has no account.
+
 Each event's hash is signed with the server's key (evidence.sealing.signing), and once the
 transaction commits, the new head is recorded outside the database (evidence.vault.witness).
 """
@@ -24,10 +29,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from evidence.models import CustodyEvent, Dossier, EvidenceFile, Piece, TextReading
+from evidence.models import CustodyEvent, Dossier, EvidenceFile, Helper, Piece, TextReading
 from evidence.sealing import signing
 from evidence.vault import witness
 from evidence.vault.integrity import GENESIS, commitment, event_hash, sealed_file
@@ -44,10 +50,26 @@ class Action(models.TextChoices):
     DOSSIER_EXPORTED = "dossier_exported", _("Dossier exported (PDF and package)")
     EXPORT_DOWNLOADED = "export_downloaded", _("Exported dossier downloaded")
     EXPORT_DELETED = "export_deleted", _("Exported dossier deleted from the vault")
-    SHARED = "shared", _("Shared")  # reserved for sharing with a helper (not built yet)
+    SHARED = "shared", _("Shared")  # reserved in early logs; sharing uses the actions below
     LOG_RESEALED = "log_resealed", _("Custody log sealed again: values as commitments, signed")
     DERIVATIVES_MADE = "derivatives_made", _("Display copy and thumbnail made")
     TEXT_READ = "text_read", _("Text read automatically in the image")
+    # The chronology and the complaint (their values are encrypted rows: only who and when).
+    NOTE_ADDED = "note_added", _("Chronology entry added")
+    NOTE_EDITED = "note_edited", _("Chronology entry changed")
+    NOTE_DELETED = "note_deleted", _("Chronology entry deleted")
+    COMPLAINT_EDITED = "complaint_edited", _("Complaint changed")
+    # Helpers (evidence/sharing/invitations.py) and read-only shares (shares.py).
+    INVITATION_MADE = "invitation_made", _("Helper invited")
+    INVITATION_WITHDRAWN = "invitation_withdrawn", _("Invitation withdrawn")
+    HELPER_JOINED = "helper_joined", _("Helper joined the dossier")
+    HELPER_CHANGED = "helper_changed", _("What a helper may do was changed")
+    HELPER_REMOVED = "helper_removed", _("Helper removed from the dossier")
+    HELPER_LEFT = "helper_left", _("Helper left the dossier")
+    SHARE_MADE = "share_made", _("Read-only share made")
+    SHARE_REVOKED = "share_revoked", _("Read-only share revoked")
+    SHARE_OPENED = "share_opened", _("Read-only share opened with its code")
+    SHARE_DOWNLOADED = "share_downloaded", _("Downloaded through a read-only share")
 
 
 DOSSIER_FIELDS = ("title", "concerns", "person_name", "person_age_band", "role", "facts")
@@ -119,11 +141,38 @@ def actor(user, role: str) -> dict[str, str]:
     return {"user": user.get_username() if user is not None else "", "role": role}
 
 
+# Who acted through a read-only share: its recipient, who has no account (evidence/sharing/).
+RECIPIENT = "recipient"
+
+
+def share_actor(share_id: Any) -> dict[str, str]:
+    return {"user": "", "role": RECIPIENT, "share": str(share_id)}
+
+
+def as_the_dossier_knows_them(dossier: Dossier, by: Any) -> Any:
+    """Who acted, as the dossier knows them: a helper's actions are recorded as a helper's,
+    `"helper": true` with their role on the dossier (victim, parent, helper) whatever role the
+    caller passed, so that no caller can forget it; anyone else's as given."""
+    if not isinstance(by, dict) or not by.get("user"):
+        return by
+    username = get_user_model().USERNAME_FIELD
+    helper = (
+        Helper.objects.filter(dossier=dossier, **{f"user__{username}": by["user"]})
+        .values("role")
+        .first()
+    )
+    if helper is None:
+        return by
+    return {**by, "role": helper["role"], "helper": True}
+
+
 def append(dossier: Dossier, action: str, at: dt.datetime, **details: Any) -> CustodyEvent:
     """Add the next event. Call inside transaction.atomic, the dossier row locked."""
     last = dossier.events.order_by("-seq").only("seq", "hash").first()
     seq = last.seq + 1 if last else 1
     prev_hash = last.hash if last else GENESIS
+    if "by" in details:
+        details["by"] = as_the_dossier_knows_them(dossier, details["by"])
     payload = {"seq": seq, "at": utc_iso(at), "action": str(action), **details}
     digest = event_hash(prev_hash, payload)
     signature = signing.keyring().sign(digest.encode("ascii"))
@@ -138,6 +187,19 @@ def append(dossier: Dossier, action: str, at: dt.datetime, **details: Any) -> Cu
     )
     witness.record_on_commit(event)
     return event
+
+
+def adders(payloads: Iterable[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """Who added each piece, and when, as its PIECE_ADDED event says: {number: {"by": {user,
+    role, helper?}, "at": ISO 8601}}. The log, not the row, answers: signed, and kept when the
+    helper's account or their place on the dossier is gone."""
+    found: dict[int, dict[str, Any]] = {}
+    for payload in payloads:
+        piece = payload.get("piece")
+        if payload.get("action") == Action.PIECE_ADDED and isinstance(piece, int):
+            by = payload.get("by")
+            found[piece] = {"by": by if isinstance(by, dict) else {}, "at": payload.get("at", "")}
+    return found
 
 
 class Replayed:

@@ -29,12 +29,21 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from common import drafts, languages
+from common import languages
 from common.forms import ConfirmForm
-from evidence.access import dossier_for_user, file_for_user, owned, piece_for_user
+from evidence import drafts
+from evidence.access import (
+    Need,
+    dossier_for_user,
+    file_for_user,
+    helped_dossiers,
+    owned,
+    piece_for_user,
+)
 from evidence.intake.uploads import bounded_uploads
 from evidence.models import Dossier, EvidenceFile, Piece, Role, Source
 from evidence.sealing import sealed_files
+from evidence.sharing import activity
 from evidence.vault import checks, plan_facts, suggestions, timeline
 from evidence.vault import services as vault
 from evidence.vault.custody import Action
@@ -78,7 +87,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evidence/vault/dossier_list.html",
-        {"rows": rows},
+        {"rows": rows, "helping": helped_dossiers(request.user)},
     )
 
 
@@ -123,7 +132,7 @@ def _dossier_form(request: HttpRequest, facts: dict) -> HttpResponse:
 
 
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.VIEW)
 @require_safe
 def dossier_detail(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     """The dossier: its last integrity check, how ready it is, and its pieces a page at a time,
@@ -149,7 +158,7 @@ def dossier_detail(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 @drafts.keeps_drafts
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.OWNER)
 @require_http_methods(["GET", "POST"])
 def dossier_edit(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     form = DossierForm(drafts.form_data(request), instance=dossier)
@@ -161,7 +170,7 @@ def dossier_edit(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.OWNER)
 @require_http_methods(["GET", "POST"])
 def dossier_erase(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     form = ConfirmForm(request.POST or None)
@@ -181,7 +190,7 @@ def dossier_erase(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.VIEW)
 @require_safe
 def dossier_timeline(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     found = timeline.build(dossier.pieces.all())
@@ -193,7 +202,7 @@ def dossier_timeline(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.OWNER)
 @require_safe
 def custody_log(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     events = _event_rows(dossier.events.order_by("seq"))
@@ -210,7 +219,7 @@ def custody_log(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.VIEW)
 @require_POST
 def dossier_check(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     """Ask the worker to check the dossier now (every file decrypted and hashed)."""
@@ -234,7 +243,7 @@ def _integrity(dossier: Dossier) -> dict:
 
 @drafts.keeps_drafts
 @login_required
-@owned("dossier", dossier_for_user)
+@owned("dossier", dossier_for_user, needs=Need.ADD)
 @require_http_methods(["GET", "POST"])
 @bounded_uploads
 def piece_add(request: HttpRequest, dossier: Dossier) -> HttpResponse:
@@ -267,7 +276,7 @@ def piece_add(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     else:
         form = AddPieceForm(
             initial={
-                "added_by_role": dossier.role,
+                "added_by_role": request.dossier_access.role,
                 "platform": plan_facts.initial_platform(dossier.facts),
             }
         )
@@ -275,7 +284,7 @@ def piece_add(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 
 @login_required
-@owned("piece", piece_for_user)
+@owned("piece", piece_for_user, needs=Need.EDIT)
 @require_http_methods(["GET", "POST"])
 @bounded_uploads
 def piece_add_files(request: HttpRequest, piece: Piece) -> HttpResponse:
@@ -303,15 +312,12 @@ def piece_add_files(request: HttpRequest, piece: Piece) -> HttpResponse:
 
 
 @login_required
-@owned("piece", piece_for_user)
+@owned("piece", piece_for_user, needs=Need.VIEW)
 @require_safe
 def piece_detail(request: HttpRequest, piece: Piece) -> HttpResponse:
     files = list(piece.files.all())
-    events = [
-        event
-        for event in _event_rows(piece.dossier.events.order_by("seq"))
-        if event["piece"] == piece.number
-    ]
+    logged = list(piece.dossier.events.order_by("seq"))
+    events = [event for event in _event_rows(logged) if event["piece"] == piece.number]
     return render(
         request,
         "evidence/vault/piece_detail.html",
@@ -326,13 +332,14 @@ def piece_detail(request: HttpRequest, piece: Piece) -> HttpResponse:
             "safety_resources": _safety_resources(),
             "sources": _sources(piece),
             "events": events,
+            "added": activity.adder(logged, piece.number),
         },
     )
 
 
 @drafts.keeps_drafts
 @login_required
-@owned("piece", piece_for_user)
+@owned("piece", piece_for_user, needs=Need.EDIT)
 @require_http_methods(["GET", "POST"])
 def piece_edit(request: HttpRequest, piece: Piece) -> HttpResponse:
     data = drafts.form_data(request)
@@ -352,7 +359,7 @@ def piece_edit(request: HttpRequest, piece: Piece) -> HttpResponse:
 
 
 @login_required
-@owned("piece", piece_for_user)
+@owned("piece", piece_for_user, needs=Need.DELETE)
 @require_http_methods(["GET", "POST"])
 def piece_delete(request: HttpRequest, piece: Piece) -> HttpResponse:
     form = ConfirmForm(request.POST or None)
@@ -371,7 +378,7 @@ def piece_delete(request: HttpRequest, piece: Piece) -> HttpResponse:
 
 
 @login_required
-@owned("file", file_for_user)
+@owned("file", file_for_user, needs=Need.VIEW)
 @require_GET
 def file_original(request: HttpRequest, file: EvidenceFile) -> HttpResponse:
     """The sealed original, byte for byte, as a download; the download is logged."""
@@ -385,14 +392,14 @@ def file_original(request: HttpRequest, file: EvidenceFile) -> HttpResponse:
 
 
 @login_required
-@owned("file", file_for_user)
+@owned("file", file_for_user, needs=Need.VIEW)
 @require_safe
 def file_display(request: HttpRequest, file: EvidenceFile) -> HttpResponse:
     return _derivative(request, file, file.display_name)
 
 
 @login_required
-@owned("file", file_for_user)
+@owned("file", file_for_user, needs=Need.VIEW)
 @require_safe
 def file_thumbnail(request: HttpRequest, file: EvidenceFile) -> HttpResponse:
     return _derivative(request, file, file.thumbnail_name)
@@ -477,6 +484,8 @@ def _event_rows(events) -> list[dict]:
                 "at": parse_datetime(str(payload.get("at", ""))),
                 "by": by.get("user", ""),
                 "role": _ROLE_LABELS.get(by.get("role"), ""),
+                "helper": by.get("helper") is True,
+                "share": by.get("share", ""),
                 "piece": payload.get("piece"),
                 # The log seals a piece's values as commitments (evidence/vault/custody.py):
                 # what changed is shown, never a value, which the pages of the piece show.

@@ -2,7 +2,6 @@
 revoked without being able to delete their row (common/sessions.py)."""
 
 import datetime as dt
-import signal
 import time
 
 import pytest
@@ -48,15 +47,6 @@ def test_the_purge_looks_up_revocations_in_batches(monkeypatch):
         sessions.revoke(key)
     assert sessions.purge() == 3
     assert sorted(Session.objects.values_list("pk", flat=True)) == sorted(keys[1::2])
-
-
-@pytest.fixture
-def signals_restored():
-    """The worker installs its own SIGINT/SIGTERM handlers: give pytest its own back."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,7 +4,8 @@ it, with a notice; files are never kept, and the page says to choose them again.
 for the account whose dossier it is, from that browser only, for two hours.
 
 Every long form of the vault: a piece added or edited, each section of the complaint, the
-letter, an entry of the chronology (new or edited), a dossier created or edited.
+letter, an entry of the chronology (new or edited), a dossier created or edited, a share. A
+helper's form comes back to the helper.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from common import drafts
+from evidence import drafts
 from evidence.complaint import services as complaint
 from evidence.management.commands import worker as worker_command
-from evidence.models import ChronologyNote, Draft, Piece
+from evidence.models import ChronologyNote, Draft, Piece, Share
 from tests.evidence.factories import PASSWORD, add_image_piece, add_url, form_data, make_note
 from tests.evidence.intake import corpus
 
@@ -135,6 +136,17 @@ FORMS = [
         lambda dossier: reverse("evidence:note_edit", args=[dossier.notes.get().pk]),
         lambda dossier: {"action": "save", "date": "2025-03-01", "text": LONG},
         lambda dossier: dossier.notes.get().text == LONG,
+    ),
+    LongForm(
+        "a read-only share",
+        lambda dossier: reverse("evidence:shares", args=[dossier.pk]),
+        lambda dossier: {
+            "token": str(uuid.uuid4()),
+            "shows": "pieces",
+            "days": "7",
+            "recipient": LONG[:120],
+        },  # fmt: skip
+        lambda dossier: any(share.recipient == LONG[:120] for share in Share.objects.all()),
     ),
     LongForm(
         "a dossier edited",
@@ -314,3 +326,34 @@ def test_a_form_sent_too_late_is_kept_only_with_its_csrf_token(owner, dossier):
     response = browser.post(add_url(dossier), {**data, "csrfmiddlewaretoken": csrf})
     assert response["Location"] == login_url(add_url(dossier))
     assert Draft.objects.count() == 1
+
+
+def test_a_helpers_form_sent_too_late_comes_back_to_the_helper(dossier, django_user_model):
+    from tests.evidence.sharing.factories import add_helper
+
+    add_helper(dossier, django_user_model.objects.create_user("aide", password=PASSWORD))
+    client = Client()
+    url = reverse("evidence:complaint_notes", args=[dossier.pk])
+    log_in(client, url, username="aide")
+    session_ends(client)
+    client.post(url, {"token": str(uuid.uuid4()), "date": "2025-03-01", "text": LONG})
+    assert Draft.objects.get().owner is None  # the dossier has several people: not known yet
+    log_in(client, url, username="aide")
+    page = client.get(url).text
+    assert RESTORED in page and LONG[:100] in page.replace("&#x27;", "'")
+
+
+def test_someone_who_is_not_on_the_dossier_never_gets_a_helpers_draft(
+    dossier, django_user_model, stranger
+):
+    from tests.evidence.sharing.factories import add_helper
+
+    add_helper(dossier, django_user_model.objects.create_user("aide", password=PASSWORD))
+    client = Client()
+    url = reverse("evidence:complaint_notes", args=[dossier.pk])
+    log_in(client, url, username="aide")
+    session_ends(client)
+    client.post(url, {"token": str(uuid.uuid4()), "date": "2025-03-01", "text": LONG})
+    log_in(client, url, username=stranger.username)
+    assert client.get(url).status_code == 404
+    assert not Draft.objects.exists()

@@ -7,7 +7,6 @@ start and purge the sessions that expired.
 from __future__ import annotations
 
 import datetime as dt
-import signal
 import socket
 import threading
 import time
@@ -80,15 +79,6 @@ def test_the_dossiers_still_open_while_redis_is_unreachable(
 
     assert response.status_code == 200
     assert time.monotonic() - started < AT_ONCE
-
-
-@pytest.fixture
-def signals_restored():
-    """The worker installs its own SIGINT/SIGTERM handlers: give pytest its own back."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 @pytest.mark.django_db(transaction=True)

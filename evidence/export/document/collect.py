@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.text import Truncator
 
+from common.dates import french_datetime
 from evidence.complaint import services as complaint
 from evidence.complaint.data import to_plain
 from evidence.complaint.letter import compose_letter
@@ -70,8 +71,10 @@ TITLE_LENGTH = 80
 def collect(dossier: Dossier, *, now: dt.datetime) -> DossierExport:
     plain_complaint = to_plain(complaint.stored(dossier), minor=dossier.is_about_a_minor)
     pieces = dossier.pieces.prefetch_related("files").order_by("number")
+    events = list(dossier.events.order_by("seq"))
+    added = custody.adders(event.payload for event in events if isinstance(event.payload, dict))
     with translation.override("fr"):
-        exported = tuple(_piece(piece) for piece in pieces)
+        exported = tuple(_piece(piece, added.get(piece.number)) for piece in pieces)
     return DossierExport(
         reference=dossier.reference,
         concerns=_concerns(dossier, plain_complaint),
@@ -82,7 +85,7 @@ def collect(dossier: Dossier, *, now: dt.datetime) -> DossierExport:
             ChronologyEntry(note.date, note.text) for note in dossier.notes.order_by("date")
         ),
         offences=offences(dossier.facts, today=timezone.localdate(now)),
-        custody=tuple(_custody(event) for event in dossier.events.order_by("seq")),
+        custody=tuple(_custody(event) for event in events),
         facts=_facts(dossier.facts, today=timezone.localdate(now)),
     )
 
@@ -136,8 +139,10 @@ def _concerns(dossier: Dossier, plain_complaint) -> str:
     return plain_complaint.complainant.name or dossier.person_name
 
 
-def _piece(piece: Piece) -> ExportPiece:
+def _piece(piece: Piece, added: dict | None = None) -> ExportPiece:
     published_at, published_text, time_known = _published(piece)
+    by = (added or {}).get("by") or {}
+    helper = by.get("helper") is True
     return ExportPiece(
         number=piece.number,
         kind=KINDS.get(piece.kind, piece.kind),
@@ -152,7 +157,11 @@ def _piece(piece: Piece) -> ExportPiece:
         published_text=published_text,
         published_time_known=time_known,
         captured_at=timezone.localtime(piece.captured_at) if piece.captured_at else None,
-        added_by=ROLES.get(piece.added_by_role, ""),
+        added_by=_added_by(piece, by, (added or {}).get("at", ""))
+        if helper
+        else ROLES.get(piece.added_by_role, ""),
+        added_by_helper=helper,
+        added_by_pseudonym=str(by.get("user", "")) if helper else "",
         description=piece.description,
         transcript=piece.transcript,
         context=piece.context,
@@ -163,6 +172,15 @@ def _piece(piece: Piece) -> ExportPiece:
         seal=piece.seal,
         sealed_values=custody.piece_values(piece),
     )
+
+
+def _added_by(piece: Piece, by: dict, at: str) -> str:
+    """A piece a helper added: « un proche invité sur le dossier (un parent ou tuteur), le 3
+    mars 2026 à 14 h 05 » (Paris time, as the rest of the PDF)."""
+    role = ROLES.get(by.get("role", ""), ROLES[Role.HELPER])
+    moment = parse_datetime(at) if isinstance(at, str) else None
+    when = f", le {french_datetime(moment)}" if moment is not None else ""
+    return f"un proche invité sur le dossier ({role}){when}"
 
 
 def _title(piece: Piece) -> str:

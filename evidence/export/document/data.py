@@ -63,6 +63,9 @@ class ExportPiece:
     published_time_known: bool = True  # False: only the day was shown (published_at at 00:00)
     captured_at: dt.datetime | None = None
     added_by: str = ""
+    # Added by a helper the owner invited (their account's pseudonym), as the custody log says.
+    added_by_helper: bool = False
+    added_by_pseudonym: str = ""
     description: str = ""
     transcript: str = ""
     context: str = ""  # what came before or around it

@@ -33,7 +33,9 @@ from evidence.models import (
     Dossier,
     EvidenceFile,
     Export,
+    Invitation,
     Piece,
+    Share,
 )
 from evidence.sealing import sealed_files, signing
 from evidence.sealing.fields import DecryptionError, encrypted_fields, unreadable
@@ -192,7 +194,7 @@ def _reseal_exports() -> tuple[int, int, list[str]]:
 
 
 # The models with encrypted texts, each row re-encrypted as a whole.
-_TEXT_MODELS = (Piece, EvidenceFile, Complaint, ChronologyNote, ChatImport)
+_TEXT_MODELS = (Piece, EvidenceFile, Complaint, ChronologyNote, ChatImport, Invitation, Share)
 
 
 def _reseal_texts() -> tuple[int, int, list[str]]:

@@ -11,13 +11,15 @@ every task ready, then returns here, where
   result (three quick tries, then the error leaves `Worker.run`);
 - every TIDY_EVERY, exports whose worker fell silent are put back in the queue or failed, the
   plain image folders of dead workers are removed, expired drafts and one-time tokens are
-  purged, and images whose derivatives or text reading were lost with a dead worker are made
-  and read. At start-up too, when the exports of a worker of this host that was killed are put
-  back at once, without waiting for their heartbeat to age;
+  purged, wrong invitation and share codes older than their throttling window are forgotten,
+  and images whose derivatives or text reading were lost with a dead worker are made and read.
+  At start-up too, when the exports of a worker of this host that was killed are put back at
+  once, without waiting for their heartbeat to age;
 - every PURGE_EVERY, the rows of ended sessions are deleted (sessions hold what a visitor
   typed: Django never deletes an expired session's row by itself, and the quick exit may leave
   a revoked one behind when the database is busy, common/sessions.py), and a few dossiers
-  not checked for a day are checked (evidence/vault/checks.py).
+  not checked for a day are checked (evidence/vault/checks.py), and the secrets of expired
+  invitations and shares are emptied (evidence/sharing/).
 
 `--tidy-only` tidies once and exits: with another task queue (RQ), whose own workers run the
 tasks, a scheduler runs it every few minutes.
@@ -43,9 +45,11 @@ from django_tasks_db.management.commands.db_worker import (
     valid_interval,
 )
 
-from common import drafts, sessions, submissions
+from common import sessions, submissions
+from evidence import drafts
 from evidence.export import jobs as exports
 from evidence.export import tasks
+from evidence.sharing import invitations, shares, throttling
 from evidence.vault import checks, derivatives, text_reading
 
 logger = logging.getLogger(__name__)
@@ -139,12 +143,19 @@ def tidy() -> None:
         drafts.purge,
         derivatives.make_stale,
         text_reading.read_stale,
+        throttling.purge,  # wrong codes past their window: no address kept longer
     )
 
 
 def housekeeping() -> None:
-    """What the worker does every PURGE_EVERY: delete ended sessions, check a few dossiers."""
-    _each(sessions.purge_or_log, lambda: checks.check_stale(limit=CHECKS_PER_PURGE))
+    """What the worker does every PURGE_EVERY: delete ended sessions, check a few dossiers,
+    empty the secrets of invitations and shares that no longer work."""
+    _each(
+        sessions.purge_or_log,
+        lambda: checks.check_stale(limit=CHECKS_PER_PURGE),
+        invitations.forget_ended,
+        shares.forget_ended,
+    )
 
 
 def _each(*steps: Callable[[], object]) -> None:

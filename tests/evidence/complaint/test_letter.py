@@ -109,7 +109,7 @@ def test_partie_civile_is_declared_only_when_chosen():
 def test_what_is_missing_is_shown_not_hidden():
     letter = compose_letter(dossier(tribunal_city="", place=""))
     assert has(letter, "tribunal judiciaire de [à compléter : ville du tribunal judiciaire]")
-    assert has(letter, "Fait à [à compléter : ville]")
+    assert has(letter, "Fait à [à compléter : ville où la lettre est signée]")
 
 
 def test_offences_are_cited_as_articles_or_laws_in_running_text():

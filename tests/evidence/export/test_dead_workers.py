@@ -214,17 +214,6 @@ def database_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-@pytest.fixture
-def signals_restored():
-    """The worker installs its own SIGINT/SIGTERM handlers: give pytest its own back."""
-    import signal
-
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
-
-
 def dead_pid() -> int:
     process = subprocess.Popen(["true"])
     process.wait()

@@ -276,3 +276,13 @@ def test_high_punctuation_follows_a_narrow_no_break_space_everywhere(exported):
             gap = mark.x0 - max(before, key=lambda w: w.x1).x1
             size = mark.y1 - mark.y0
             assert gap < 0.22 * size, (number, mark.text, round(gap, 2), round(size, 2))
+
+
+def test_a_long_pseudonym_starts_on_the_line_of_its_label(exported):
+    # A value too long for one line was pushed below the float of its label, leaving the
+    # label alone on its line: a reader could not tell which field it belonged to.
+    for words in words_by_page(exported):
+        labels = [w for w in words if w.text == "Auteur" and w.x0 < 30 * MM]
+        for label in labels:
+            beside = [w for w in words if abs(w.y0 - label.y0) < 2 and w.x0 > 45 * MM]
+            assert beside and beside[0].text.startswith("@le_vrai"), label

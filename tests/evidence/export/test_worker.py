@@ -5,7 +5,6 @@ The worker claims its task in its own transactions and closes old connections, s
 runs with real commits (transaction=True) rather than inside one test transaction.
 """
 
-import signal
 import uuid
 
 import pytest
@@ -25,15 +24,6 @@ EXPORTS = DBTaskResult.objects.filter(task_path="evidence.export.tasks.export_do
 @pytest.fixture
 def database_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture
-def signals_restored():
-    """The worker installs its own SIGINT/SIGTERM handlers: give pytest its own back."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 def test_the_worker_runs_an_export_queued_by_the_view(

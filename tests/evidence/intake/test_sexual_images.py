@@ -1,6 +1,7 @@
 """Sexual images of minors are never stored (legal-fr.md §1); "I don't know" gets the same care;
 an adult's intimate image is kept only with consent, and shown blurred until revealed."""
 
+import re
 import uuid
 
 import pytest
@@ -135,3 +136,21 @@ def test_the_file_of_an_adults_image_is_sealed_like_any_other(owner_client, doss
     send(owner_client, dossier, "adult", intimate_consent="on")
     file = EvidenceFile.objects.get()
     assert sealed_files.read(file.storage_name) == corpus.small_png()
+
+
+# What a teenager reads about images of themselves: never that they broke the law.
+TELLS_THEM_THEY_BREAK_THE_LAW = re.compile(
+    r"est une infraction|serait une infraction|la loi interdit|même pour la personne", re.I
+)
+
+
+@pytest.mark.parametrize("answer", ["minor", "unsure"])
+def test_no_page_of_the_upload_tells_the_person_shown_they_break_the_law(
+    owner_client, dossier, answer
+):
+    form = owner_client.get(add_url(dossier)).text
+    assert not TELLS_THEM_THEY_BREAK_THE_LAW.search(form)
+    assert "vous n’avez rien fait de mal" in form
+    response = send(owner_client, dossier, answer)
+    page = owner_client.get(response["Location"]).text
+    assert not TELLS_THEM_THEY_BREAK_THE_LAW.search(page)

@@ -44,3 +44,17 @@ def test_what_is_not_a_whole_date_is_not_absolute(typed):
 
 def test_nothing_typed_is_empty():
     assert read_published("  ").reading == "empty"
+
+
+@pytest.mark.django_db
+def test_the_piece_page_gives_its_receipt_time_in_paris_time(owner_client, dossier):
+    from django.urls import reverse
+
+    from evidence.models import Piece
+    from tests.evidence.factories import add_image_piece
+
+    piece = add_image_piece(dossier)
+    received = dt.datetime(2026, 7, 14, 20, 5, tzinfo=dt.UTC)  # 22 h 05 in Paris (summer)
+    Piece.objects.filter(pk=piece.pk).update(received_at=received)
+    page = owner_client.get(reverse("evidence:piece_detail", args=[piece.pk])).text
+    assert "reçue le 14/07/2026 22:05, heure de Paris" in page

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0010_drafts'),
+        ('evidence', '0011_helpers_invitations_and_shares'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

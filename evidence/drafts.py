@@ -7,7 +7,8 @@ being written). A form of the vault sent then arrives logged out. Instead of los
    the evidence keyring, for KEPT_FOR; the person is asked to log in again, and told so.
 2. Who may have it back: the expired session's user is unknown by then, but the form's page
    names its dossier (or piece, or note), whose owner is the draft's account. A form about no
-   dossier yet (a new one) is bound to the first account that logs in from that browser.
+   dossier yet (a new one) is bound to the first account that logs in from that browser, and
+   so is one about a dossier with helpers, if that account is its owner's or a helper's.
 3. Which browser: the draft's id waits in the new (anonymous) session, which logging in keeps.
    Logging in binds the drafts of that browser (claim): another account's are deleted there
    and then, so they are refused to anyone else for good.
@@ -33,7 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
-from evidence.models import ChatImport, ChronologyNote, Dossier, Draft, Piece
+from evidence.access import may_reach
+from evidence.models import ChatImport, ChronologyNote, Dossier, Draft, Helper, Piece
 from evidence.sealing import sealed_files
 
 logger = logging.getLogger(__name__)
@@ -108,7 +110,13 @@ def claim(request: HttpRequest) -> None:
     if not ids:
         return
     kept = Draft.objects.filter(id__in=ids)
-    kept.filter(owner__isnull=True).update(owner=request.user)
+    kept.filter(owner__isnull=True, dossier__isnull=True).update(owner=request.user)
+    # A dossier's draft whose account was not known (its dossier has helpers): for whoever of
+    # its people logs in here; the page's own access check still decides what it opens to.
+    for draft in kept.filter(owner__isnull=True, dossier__isnull=False).select_related("dossier"):
+        if may_reach(request.user, draft.dossier):
+            draft.owner = request.user
+            draft.save(update_fields=["owner"])
     kept.exclude(owner=request.user).delete()
     request.session[SESSION_KEY] = [str(pk) for pk in kept.values_list("id", flat=True)]
 
@@ -147,7 +155,7 @@ def _keep(request: HttpRequest, **kwargs) -> HttpResponse:
         plain = json.dumps(fields, ensure_ascii=False).encode("utf-8")
         Draft.objects.create(
             id=draft_id,
-            owner_id=dossier.owner_id if dossier is not None else None,
+            owner_id=_account_of(dossier),
             dossier=dossier,
             path=request.path,
             sealed=sealed_files.keyring().encrypt(plain, _context(draft_id)),
@@ -160,9 +168,17 @@ def _keep(request: HttpRequest, **kwargs) -> HttpResponse:
     return redirect_to_login(request.get_full_path())
 
 
+def _account_of(dossier: Dossier | None):
+    """The account a dossier's draft is for: its owner's, unless helpers work on it too; then
+    unknown until someone who may reach the dossier logs in from this browser (claim)."""
+    if dossier is None or dossier.helpers.exists():
+        return None
+    return dossier.owner_id
+
+
 def _dossier_named(kwargs: dict) -> tuple[bool, Dossier | None]:
-    """(whether the page's object exists, its dossier): from the URL's dossier, piece or note;
-    a page naming none (a new dossier) is found, with no dossier."""
+    """(whether the page's object exists, its dossier): from the URL's dossier, piece, note or
+    helper; a page naming none (a new dossier) is found, with no dossier."""
     if "dossier_id" in kwargs:
         dossier = Dossier.objects.filter(pk=kwargs["dossier_id"]).first()
     elif "piece_id" in kwargs:
@@ -174,6 +190,9 @@ def _dossier_named(kwargs: dict) -> tuple[bool, Dossier | None]:
     elif "chat_id" in kwargs:  # the messages ticked in a conversation being imported
         chat = ChatImport.objects.select_related("dossier").filter(pk=kwargs["chat_id"]).first()
         dossier = chat.dossier if chat is not None else None
+    elif "helper_id" in kwargs:
+        helper = Helper.objects.select_related("dossier").filter(pk=kwargs["helper_id"]).first()
+        dossier = helper.dossier if helper is not None else None
     else:
         return True, None
     return dossier is not None, dossier

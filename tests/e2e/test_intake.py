@@ -125,7 +125,7 @@ def test_a_parent_sends_twelve_screenshots_then_a_whatsapp_export(phone, tmp_pat
     assert third_piece.provenance["published_raw"] == "user"
 
     # Its page: the text read in the image, to check and copy into the transcript.
-    page.locator("#card-3").get_by_role("link", name="Pièce 3").click()
+    page.locator("#card-3").get_by_role("link", name="Pièce 3", exact=True).click()
     assert page.get_by_role("heading", name="Texte lu dans l’image").is_visible()
     check_page(phone)
     page.get_by_role("link", name="Le copier dans la transcription, pour le corriger").click()

@@ -4,7 +4,8 @@ read in their images.
 These columns are encrypted (evidence/sealing/fields.py): no SQL can search them, so the pieces
 of the one dossier are loaded, opened in Python and searched there. A piece matches when every
 word of the query is in one of its texts, whatever the case and the accents ("Zoe" finds
-"Zoé"); each hit says where it was found, with the words around it.
+"Zoé"); the pieces that hold the words together, as typed ("numéro 3"), come first. Each hit
+says where it was found, with the words around it.
 """
 
 from __future__ import annotations
@@ -48,10 +49,12 @@ def words(query: str) -> list[str]:
 
 
 def search(dossier: Dossier, query: str) -> list[Hit]:
-    """The dossier's pieces that hold every word of the query, in number order."""
+    """The dossier's pieces that hold every word of the query: those that hold them together
+    first, each group in number order."""
     wanted = words(query)
     if not wanted:
         return []
+    phrase = _phrase(wanted)
     hits = []
     for piece in dossier.pieces.prefetch_related("files").order_by("number"):
         texts = [(label, getattr(piece, name)) for name, label in PLACES]
@@ -63,20 +66,37 @@ def search(dossier: Dossier, query: str) -> list[Hit]:
         texts = [(label, text) for label, text in texts if text]
         plain = " ".join(_plain(text) for _label, text in texts)
         if all(word in plain for word in wanted):
-            found = [_excerpt(label, text, wanted) for label, text in texts]
+            found = [_excerpt(label, text, wanted, phrase) for label, text in texts]
             hits.append(Hit(piece, [item for item in found if item is not None]))
-    return hits
+    # sorted() keeps the number order within each group.
+    return sorted(hits, key=lambda hit: not any(_together(found, phrase) for found in hit.found))
 
 
-def _excerpt(where: str | Promise, text: str, wanted: list[str]) -> Found | None:
-    """The first word found in the text, with the words around it, as written."""
+def _phrase(wanted: list[str]) -> re.Pattern[str]:
+    """The words together, in their order, whatever the spaces between them."""
+    return re.compile(r"\s+".join(re.escape(word) for word in wanted))
+
+
+def _together(found: Found, phrase: re.Pattern[str]) -> bool:
+    return phrase.fullmatch(_plain(found.match)) is not None
+
+
+def _excerpt(
+    where: str | Promise, text: str, wanted: list[str], phrase: re.Pattern[str]
+) -> Found | None:
+    """The words together if the text holds them so, else the first word found, with the words
+    around it, as written."""
     plain = _plain(text)
-    positions = [plain.find(word) for word in wanted]
-    found = [(position, len(word)) for position, word in zip(positions, wanted, strict=True)]
-    found = [(position, length) for position, length in found if position >= 0]
-    if not found:
-        return None
-    start, length = min(found)
+    together = phrase.search(plain) if len(wanted) > 1 else None
+    if together is not None:
+        start, length = together.start(), together.end() - together.start()
+    else:
+        positions = [plain.find(word) for word in wanted]
+        found = [(position, len(word)) for position, word in zip(positions, wanted, strict=True)]
+        found = [(position, length) for position, length in found if position >= 0]
+        if not found:
+            return None
+        start, length = min(found)
     # _plain keeps one character per character, so its positions are the text's own.
     before = text[max(0, start - AROUND) : start]
     after = text[start + length : start + length + AROUND]

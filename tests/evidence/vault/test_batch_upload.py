@@ -113,7 +113,6 @@ def test_for_a_minor_or_in_doubt_no_file_is_asked_nor_read(owner_client, dossier
     assert Piece.objects.count() == 0 and EvidenceFile.objects.count() == 0
 
 
-
 @pytest.mark.parametrize("answer", ["minor", "unsure"])
 def test_no_page_of_a_batch_tells_the_person_shown_they_break_the_law(
     owner_client, dossier, answer
@@ -127,6 +126,7 @@ def test_no_page_of_a_batch_tells_the_person_shown_they_break_the_law(
     batch = start(owner_client, dossier, sensitivity=answer)
     page = owner_client.get(reverse("evidence:batch_files", args=[batch.pk])).text
     assert not TELLS_THEM_THEY_BREAK_THE_LAW.search(page)
+
 
 # --- The files -----------------------------------------------------------------------------------
 

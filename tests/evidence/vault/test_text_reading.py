@@ -21,7 +21,7 @@ from evidence.export.document.checking import verify_package
 from evidence.intake import ocr
 from evidence.models import Derivatives, EvidenceFile, Export, ExportStatus, Piece, TextReading
 from evidence.sealing import signing
-from evidence.vault import text_reading, verification
+from evidence.vault import search, text_reading, verification
 from evidence.vault.custody import Action
 from evidence.vault.integrity import ocr_text_commitment
 from tests.evidence.export.test_jobs import pdftotext
@@ -197,6 +197,17 @@ def test_the_search_also_reads_titles_descriptions_and_transcripts(owner_client,
     assert "<html" not in page  # htmx: the results alone
     assert "Pièce 2" in owner_client.get(url, {"q": "menace"}).text
     assert "Pièce 1" in owner_client.get(url, {"q": "demain"}).text  # the transcript
+
+
+def test_the_pieces_that_hold_the_words_together_come_first(dossier):
+    """Looking for "numéro 3" in a dossier where every screenshot says "3e B" and "numéro N"."""
+    for number in (1, 2, 3, 4):
+        add_image_piece(dossier, description=f"Groupe 3e B\nMessage numéro  {number}")
+    hits = search.search(dossier, "Numero 3")
+    assert [hit.piece.number for hit in hits] == [3, 1, 2, 4]
+    shown = hits[0].found[0]
+    assert shown.match == "numéro  3"  # the words together, as written
+    assert hits[1].found[0].match == "3"  # elsewhere, the first word found
 
 
 def test_a_stranger_searches_nothing(stranger_client, read_piece):

@@ -292,7 +292,10 @@ def choose(chat_import: ChatImport, user, wanted: Iterable[int]) -> Chosen:
     written: list[str] = []
     try:
         with transaction.atomic():
-            locked = ChatImport.objects.select_for_update().select_related("piece", "dossier")
+            # Only this row is locked: its piece is the nullable side of an outer join.
+            locked = ChatImport.objects.select_for_update(of=("self",)).select_related(
+                "piece", "dossier"
+            )
             locked_import = locked.get(pk=chat_import.pk)
             by_number = {item["n"]: item for item in locked_import.messages}
             done = _imported_pieces(locked_import)

@@ -23,6 +23,7 @@ class Site:
     port: int
     var_dir: Path
     env: dict[str, str]
+    pid: int = 0  # gunicorn's master, once served
 
     def manage(self, *args: str, capture: bool = False) -> str:
         """Run a command of the site (or `-m module`) in its environment; its output."""
@@ -68,7 +69,7 @@ def served(site: Site, *gunicorn_args: str) -> Iterator[Site]:
         )  # fmt: skip
     try:
         wait_until_up(port, server, log)
-        yield Site(port, site.var_dir, env)
+        yield Site(port, site.var_dir, env, server.pid)
     finally:
         server.terminate()
         try:

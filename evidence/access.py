@@ -26,6 +26,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from evidence.models import (
+    Batch,
+    ChatImport,
     ChronologyNote,
     Dossier,
     EvidenceFile,
@@ -127,6 +129,13 @@ def access_to(dossier: Dossier, user) -> Access | None:
     return Access(dossier, helper) if helper is not None else None
 
 
+def role_of(dossier: Dossier, user) -> str:
+    """Who `user` is for the dossier (its owner's role, or their helper's), for the pieces they
+    add without a form asking (many files at once, a conversation's messages)."""
+    access = access_to(dossier, user) if user is not None else None
+    return access.role if access is not None else dossier.role
+
+
 def may_reach(user, dossier: Dossier) -> bool:
     return access_to(dossier, user) is not None
 
@@ -200,6 +209,34 @@ def share_for_user(request: HttpRequest, share_id: uuid.UUID, needs: Needs) -> S
     return get_object_or_404(
         found.filter(reachable(request.user, needs, via="dossier__")), pk=share_id
     )
+
+
+def batch_for_user(request: HttpRequest, batch_id: uuid.UUID, needs: Needs) -> Batch:
+    """A batch of files, for its dossier's owner or the helper who sent it."""
+    found = Batch.objects.select_related("dossier").filter(
+        reachable(request.user, needs, via="dossier__"),
+        Q(dossier__owner=request.user) | Q(created_by=request.user),
+    )
+    return get_object_or_404(found, pk=batch_id)
+
+
+def chat_for_user(request: HttpRequest, chat_id: uuid.UUID, needs: Needs) -> ChatImport:
+    """A conversation being imported, for its dossier's owner or the helper who imports it."""
+    found = ChatImport.objects.select_related("dossier", "piece").filter(
+        reachable(request.user, needs, via="dossier__"),
+        Q(dossier__owner=request.user) | Q(created_by=request.user),
+    )
+    return get_object_or_404(found, pk=chat_id)
+
+
+def piece_to_complete(request: HttpRequest, piece_id: uuid.UUID, needs: Needs) -> Piece:
+    """A piece whose details a review card changes: for whoever may `needs` (edit), and for
+    the helper who added it, who completes the pieces they have just sent."""
+    found = Piece.objects.select_related("dossier").filter(
+        reachable(request.user, needs, via="dossier__")
+        | (reachable(request.user, Need.ADD, via="dossier__") & Q(added_by=request.user))
+    )
+    return get_object_or_404(found, pk=piece_id)
 
 
 def _dossier_of(found: Model) -> Dossier:

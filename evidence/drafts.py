@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
 from evidence.access import may_reach
-from evidence.models import ChronologyNote, Dossier, Draft, Helper, Piece
+from evidence.models import ChatImport, ChronologyNote, Dossier, Draft, Helper, Piece
 from evidence.sealing import sealed_files
 
 logger = logging.getLogger(__name__)
@@ -187,6 +187,9 @@ def _dossier_named(kwargs: dict) -> tuple[bool, Dossier | None]:
     elif "note_id" in kwargs:
         note = ChronologyNote.objects.select_related("dossier").filter(pk=kwargs["note_id"]).first()
         dossier = note.dossier if note is not None else None
+    elif "chat_id" in kwargs:  # the messages ticked in a conversation being imported
+        chat = ChatImport.objects.select_related("dossier").filter(pk=kwargs["chat_id"]).first()
+        dossier = chat.dossier if chat is not None else None
     elif "helper_id" in kwargs:
         helper = Helper.objects.select_related("dossier").filter(pk=kwargs["helper_id"]).first()
         dossier = helper.dossier if helper is not None else None

@@ -58,6 +58,9 @@ class Kind(models.TextChoices):
     PDF = "pdf", _("PDF document")
     LINK = "link", _("Link only")
     TEXT = "text", _("Message text")
+    # A conversation exported by its app (WhatsApp's "Export chat"), kept as received; its
+    # messages chosen by the person become pieces of kind TEXT (evidence/intake/chat_import.py).
+    CHAT = "chat", _("Exported conversation")
 
 
 class Sensitivity(models.TextChoices):
@@ -81,6 +84,10 @@ class Source(models.TextChoices):
     USER = "user", _("typed by you")
     FILE = "file", _("read from the file")
     SERVER = "server", _("set by the server")
+    # Where a value read at intake was read (evidence/intake/capture.py, the chat readers).
+    FILE_NAME = "file_name", _("read from the file name")
+    METADATA = "metadata", _("read from the metadata")
+    CHAT_EXPORT = "chat_export", _("read from the chat export")
 
 
 _PLATFORM_LABELS = {
@@ -206,6 +213,11 @@ class Piece(models.Model):
     # Where each recorded value came from: {field name: Source}.
     provenance = models.JSONField(default=dict, blank=True)
     submission_token = models.UUIDField(null=True, blank=True, editable=False)
+    # The files sent together it came from, for their review list (not part of the evidence).
+    batch = models.ForeignKey(
+        "Batch", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="pieces",
+    )  # fmt: skip
     # Opens the commitments of the piece's values in the custody log (evidence/vault/custody.py);
     # deleted with the piece, so that the log then keeps nothing readable of it.
     seal = models.CharField(max_length=32, default=new_seal, editable=False)
@@ -254,6 +266,15 @@ class Derivatives(models.TextChoices):
     FAILED = "failed", _("The image could not be read")
 
 
+class TextReading(models.TextChoices):
+    """Where the reading of an image's text (OCR) is: after its derivatives, by the worker."""
+
+    NONE = "none", _("Not read (not a screenshot)")
+    PENDING = "pending", _("Being read")
+    DONE = "done", _("Read")
+    FAILED = "failed", _("Could not be read")
+
+
 class EvidenceFile(models.Model):
     """One uploaded file of a piece: the sealed original and, for images, its two derivatives,
     made by the task worker once the original is sealed (`derivatives` says where they are).
@@ -288,6 +309,12 @@ class EvidenceFile(models.Model):
     # The format the original was read as (PNG, JPEG…), to decode it in the worker.
     image_format = models.CharField(max_length=10, blank=True)
     received_at = models.DateTimeField()
+    # The text the task worker read in the image (evidence/vault/text_reading.py): a help to
+    # check, never the person's transcript; sealed in the custody log by a "text_read" event.
+    ocr = models.CharField(max_length=10, choices=TextReading.choices, default=TextReading.NONE)
+    ocr_text = EncryptedTextField(null=True, blank=True)  # None until read ("": nothing found)
+    ocr_confidence = models.FloatField(null=True, blank=True)
+    ocr_read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -315,6 +342,72 @@ class EvidenceFile(models.Model):
         if self.thumbnail_name:
             found.append(("thumbnail", self.thumbnail_name, self.thumbnail_sha256))
         return found
+
+
+class Batch(models.Model):
+    """Files sent at once ("add many screenshots"): the sensitivity question is answered once,
+    before any file is read, and each file then becomes a piece (or all of them one piece,
+    `together`). Its pieces are reviewed on one list (evidence/vault/batches.py)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="batches")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sensitivity = models.CharField(max_length=10, choices=Sensitivity.choices)
+    intimate_consent = models.BooleanField(default=False)
+    together = models.BooleanField(default=False)
+    # The first step's one-time token: the same answer sent twice makes one batch.
+    token = models.UUIDField(editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "token"], name="batch_started_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}/{self.pk}"
+
+
+class ChatImport(models.Model):
+    """A conversation exported by its app, being imported: the sensitivity question about its
+    photos and videos (asked before the file is read), then the export itself, sealed as a piece
+    of kind CHAT (`piece`), and its messages as read, encrypted here for the person to choose
+    from; each message chosen becomes a piece (evidence/intake/chat_import.py)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="chat_imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sensitivity = models.CharField(max_length=10, choices=Sensitivity.choices)
+    intimate_consent = models.BooleanField(default=False)
+    token = models.UUIDField(editable=False)
+    # The export's own piece: deleting it deletes the import and what was read of it.
+    piece = models.OneToOneField(
+        Piece, on_delete=models.CASCADE, null=True, blank=True, related_name="chat_import"
+    )
+    format = models.CharField(max_length=20, blank=True)  # "whatsapp", "instagram"
+    # What was read: [{"line", "at", "author", "text", "attachments", "flags"}, ...], the
+    # participants, the problems met ([code, detail]); names and words, so encrypted.
+    messages = EncryptedJSONField(default=list, blank=True)
+    participants = EncryptedJSONField(default=list, blank=True)
+    problems = EncryptedJSONField(default=list, blank=True)
+    media_kept = models.BooleanField(default=False)
+    # {line: piece id} of the messages already made pieces, so none is added twice.
+    imported = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "token"], name="chat_import_started_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}/{self.pk}"
 
 
 class CustodyEvent(models.Model):

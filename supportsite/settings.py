@@ -326,12 +326,20 @@ EVIDENCE_MAX_PENDING_PIXELS = envint("EVIDENCE_MAX_PENDING_PIXELS", 250_000_000)
 # kept): no account can hold every web worker.
 EVIDENCE_MAX_CONCURRENT_UPLOADS = envint("EVIDENCE_MAX_CONCURRENT_UPLOADS", 2)
 EVIDENCE_MAX_FILES_PER_PIECE = 10
+# Screenshots sent at once ("add many screenshots": the phone's photo picker), each sealed as it
+# arrives (evidence/intake/batch_uploads.py): how many files, and how many bytes in all.
+EVIDENCE_MAX_FILES_PER_BATCH = envint("EVIDENCE_MAX_FILES_PER_BATCH", 50)
+EVIDENCE_MAX_BATCH_BYTES = envint("EVIDENCE_MAX_BATCH_BYTES", 300 * 1024 * 1024)
+# A conversation exported by its app (WhatsApp's .txt or .zip with its media), read in memory;
+# and how many of its messages one choice may make pieces.
+EVIDENCE_MAX_CHAT_BYTES = envint("EVIDENCE_MAX_CHAT_BYTES", 100 * 1024 * 1024)
+EVIDENCE_MAX_MESSAGES_PER_CHOICE = envint("EVIDENCE_MAX_MESSAGES_PER_CHOICE", 1000)
 # Uploads to the vault are received in memory by evidence.intake.uploads (never a temporary file on
 # disk) and bounded per file; these cover every other form. A request past them gets the
 # vault's own page ("too big, nothing was kept"), not a bare 400.
 FILE_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_UPLOAD_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the text fields of one form: 2.5 MB
-DATA_UPLOAD_MAX_NUMBER_FILES = 2 * EVIDENCE_MAX_FILES_PER_PIECE
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * max(EVIDENCE_MAX_FILES_PER_PIECE, EVIDENCE_MAX_FILES_PER_BATCH)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "evidence:dossier_list"

@@ -156,6 +156,19 @@ def read_capture_times(
     ]
 
 
+def capture_time(name: str, data: bytes, *, now: dt.datetime | None = None) -> CaptureTime | None:
+    """The time the file says it was taken, for the vault to record: the best of
+    read_capture_times, never a PNG's last modification (tIME), which is not a capture."""
+    return next(
+        (
+            time
+            for time in read_capture_times(name, data, now=now)
+            if time.detail != "png_last_modified"
+        ),
+        None,
+    )
+
+
 def platform_from_file_name(name: str) -> str | None:
     """The platform a screenshot's name suggests (Samsung and Xiaomi name the app), or None."""
     match = _screenshot_name(name)

@@ -88,24 +88,35 @@ def bounded_uploads(view: Callable) -> Callable:
     hence csrf_exempt outside and csrf_protect inside (Django's documented pattern). A body
     past Django's limits (too many files, too much form data) gets our page, not a 400.
     """
-    protected = csrf_protect(view)
+    return bounded_to(lambda: settings.EVIDENCE_MAX_UPLOAD_BYTES, _largest_request)(view)
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, **kwargs) -> HttpResponse:
-        if request.method == "POST" and _declared_length(request) > _largest_request():
-            return _upload_too_big(request, kwargs)
-        with _upload_slot(request) as free:
-            request.upload_handlers = [
-                BoundedMemoryUploadHandler(
-                    request, max_bytes=settings.EVIDENCE_MAX_UPLOAD_BYTES, busy=not free
-                )
-            ]
-            try:
-                return protected(request, **kwargs)
-            except (RequestDataTooBig, TooManyFilesSent):
-                return _upload_too_big(request, kwargs)
 
-    return csrf_exempt(wrapper)
+def bounded_to(
+    max_bytes: Callable[[], int], largest: Callable[[], int], *, one_file: bool = False
+) -> Callable:
+    """bounded_uploads, each file under max_bytes() and the whole body under largest(): for a
+    form of one file that may be larger than evidence's (a chat export with its media)."""
+
+    def decorator(view: Callable) -> Callable:
+        protected = csrf_protect(view)
+
+        @wraps(view)
+        def wrapper(request: HttpRequest, **kwargs) -> HttpResponse:
+            too_big = {"max_files": 1, "max_bytes": max_bytes()} if one_file else {}
+            if request.method == "POST" and declared_length(request) > largest():
+                return upload_too_big(request, kwargs, **too_big)
+            with upload_slot(request) as free:
+                request.upload_handlers = [
+                    BoundedMemoryUploadHandler(request, max_bytes=max_bytes(), busy=not free)
+                ]
+                try:
+                    return protected(request, **kwargs)
+                except (RequestDataTooBig, TooManyFilesSent):
+                    return upload_too_big(request, kwargs, **too_big)
+
+        return csrf_exempt(wrapper)
+
+    return decorator
 
 
 # Long enough for the slowest upload; a slot left by a process that died frees itself then.
@@ -113,7 +124,7 @@ UPLOAD_SLOT_SECONDS = 300
 
 
 @contextmanager
-def _upload_slot(request: HttpRequest) -> Iterator[bool]:
+def upload_slot(request: HttpRequest) -> Iterator[bool]:
     """Whether this account may send files now: at most EVIDENCE_MAX_CONCURRENT_UPLOADS at once
     (counted in the cache, shared by every web process). Past it the request still goes on,
     its text kept and its files refused as "busy", so that one account cannot hold every web
@@ -137,7 +148,7 @@ def _upload_slot(request: HttpRequest) -> Iterator[bool]:
             pass
 
 
-def _declared_length(request: HttpRequest) -> int:
+def declared_length(request: HttpRequest) -> int:
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -149,14 +160,16 @@ def _largest_request() -> int:
     return files + settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024
 
 
-def _upload_too_big(request: HttpRequest, kwargs: dict) -> HttpResponse:
+def upload_too_big(
+    request: HttpRequest, kwargs: dict, *, max_files: int | None = None, max_bytes: int = 0
+) -> HttpResponse:
     return render(
         request,
         "evidence/intake/upload_too_big.html",
         {
             "back_url": request.path,
-            "max_files": settings.EVIDENCE_MAX_FILES_PER_PIECE,
-            "limit": settings.EVIDENCE_MAX_UPLOAD_BYTES // (1024 * 1024),
+            "max_files": max_files or settings.EVIDENCE_MAX_FILES_PER_PIECE,
+            "limit": (max_bytes or settings.EVIDENCE_MAX_UPLOAD_BYTES) // (1024 * 1024),
         },
         status=413,
     )

@@ -2,9 +2,10 @@
 
 An event's payload holds its own `seq` and server time (`at`, UTC), the `action`, who acted,
 and the values concerned: the record of a piece when it is added, old and new values when it
-is edited, the fingerprints of its files when it is deleted. Replaying the payloads gives what
-the dossier's rows must hold now, which is how `verification.verify` notices a row changed
-behind the log's back. Appending must happen inside the transaction that locked the dossier.
+is edited, the fingerprints of its files when it is deleted, the commitment of the text the
+worker read in an image ("text_read"). Replaying the payloads gives what the dossier's rows
+must hold now, which is how `verification.verify` notices a row changed behind the log's back.
+Appending must happen inside the transaction that locked the dossier.
 
 A piece's values are sealed as *commitments*, never in clear: SHA-256 of the piece's own random
 seal, the field's name and its value. The rows (and an export's manifest, which gives the seal)
@@ -32,7 +33,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from evidence.models import CustodyEvent, Dossier, EvidenceFile, Helper, Piece
+from evidence.models import CustodyEvent, Dossier, EvidenceFile, Helper, Piece, TextReading
 from evidence.sealing import signing
 from evidence.vault import witness
 from evidence.vault.integrity import GENESIS, commitment, event_hash, sealed_file
@@ -52,6 +53,7 @@ class Action(models.TextChoices):
     SHARED = "shared", _("Shared")  # reserved in early logs; sharing uses the actions below
     LOG_RESEALED = "log_resealed", _("Custody log sealed again: values as commitments, signed")
     DERIVATIVES_MADE = "derivatives_made", _("Display copy and thumbnail made")
+    TEXT_READ = "text_read", _("Text read automatically in the image")
     # The chronology and the complaint (their values are encrypted rows: only who and when).
     NOTE_ADDED = "note_added", _("Chronology entry added")
     NOTE_EDITED = "note_edited", _("Chronology entry changed")
@@ -122,6 +124,7 @@ def file_record(file: EvidenceFile, seal: str) -> dict[str, Any]:
         received_at=utc_iso(file.received_at),
         display_sha256=file.display_sha256,
         thumbnail_sha256=file.thumbnail_sha256,
+        ocr_text=(file.ocr_text or "") if file.ocr == TextReading.DONE else None,
     )
 
 
@@ -215,7 +218,7 @@ class Replayed:
 
 _PIECE_ACTIONS = (
     Action.PIECE_ADDED, Action.FILES_ADDED, Action.PIECE_EDITED, Action.PIECE_DELETED,
-    Action.DERIVATIVES_MADE,
+    Action.DERIVATIVES_MADE, Action.TEXT_READ,
 )  # fmt: skip
 
 
@@ -247,6 +250,10 @@ def replay(payloads: Iterable[dict[str, Any]]) -> Replayed:
                         display_sha256=made.get("display_sha256", ""),
                         thumbnail_sha256=made.get("thumbnail_sha256", ""),
                     )
+        elif action == Action.TEXT_READ and number in state.files:
+            for position, read in _by_position(payload.get("files", [])).items():
+                if position in state.files[number]:
+                    state.files[number][position]["ocr_text"] = read.get("ocr_text", "")
         elif action == Action.PIECE_DELETED:
             state.pieces.pop(number, None)
             state.files.pop(number, None)

@@ -44,7 +44,10 @@ _MONTHS = {
     "decembre": 12, "dec": 12, "december": 12,
 }  # fmt: skip
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_TIME = r"(?P<hour>\d{1,2})\s*(?:[:h]\s*(?P<minute>\d{2})?)?\s*(?P<ampm>am|pm)?"
+_TIME = (
+    r"(?P<hour>\d{1,2})\s*(?:[:h]\s*(?P<minute>\d{2})?(?::(?P<second>\d{2}))?)?"
+    r"\s*(?P<ampm>am|pm)?"
+)
 # Between a date and its time: "14/03/2025 22:47", "14 mars 2025 à 22h47", "… 2025 at 10:47 pm".
 _JOIN = r"(?:\s*[,-]?\s*(?:a|at|,)?\s*)"
 _NUMERIC = re.compile(
@@ -115,9 +118,10 @@ def _time(parts: dict) -> dt.time | None:
     if parts.get("hour") is None:
         return None
     hour, minute = int(parts["hour"]), int(parts.get("minute") or 0)
+    second = int(parts.get("second") or 0)  # an exported chat's "18:13:02"
     ampm = parts.get("ampm")
     if ampm:
         if not 1 <= hour <= 12:
             raise ValueError("12-hour clock")
         hour = hour % 12 + (12 if ampm == "pm" else 0)
-    return dt.time(hour, minute)
+    return dt.time(hour, minute, second)

@@ -6,7 +6,8 @@ MB (a 154 KB PNG of 6300×6300 pixels: 1.4 s and 492 MB); a request only inspect
 which decodes the sealed original (checked against its fingerprint first), seals both
 derivatives and records their fingerprints in the custody log (a "derivatives made" event by
 the server). An image whose pixels turn out not to decode (a truncated file passes inspection)
-keeps its original, marked as unreadable: the piece's page says so.
+keeps its original, marked as unreadable: the piece's page says so. A screenshot made ready
+then has its text read, by a follow-up task (evidence/vault/text_reading.py).
 
 The task is enqueued inside the transaction that creates the file's row: with the database
 queue it is committed with it, and a queue that does not share the transaction (Redis) may run
@@ -27,9 +28,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from evidence.intake import images
-from evidence.models import Derivatives, Dossier, EvidenceFile
+from evidence.models import Derivatives, Dossier, EvidenceFile, TextReading
 from evidence.sealing import sealed_files
-from evidence.vault import custody
+from evidence.vault import custody, text_reading
 from evidence.vault.custody import Action
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,8 @@ def make_for(file_id: uuid.UUID) -> str:
     except BaseException:
         sealed_files.discard(written)
         raise
+    if file.ocr == TextReading.PENDING:
+        text_reading.enqueue(file)  # its text next, once every image queued before is shown
     return "ready"
 
 
@@ -153,9 +156,11 @@ def _record(file_id: uuid.UUID, made: images.Derivatives, display: str, thumbnai
 
 
 def _mark_failed(file_id: uuid.UUID) -> str:
+    """Its pixels do not decode, nor does its text then: both are marked so."""
     EvidenceFile.objects.filter(pk=file_id, derivatives=Derivatives.PENDING).update(
         derivatives=Derivatives.FAILED
     )
+    EvidenceFile.objects.filter(pk=file_id, ocr=TextReading.PENDING).update(ocr=TextReading.FAILED)
     return "failed"
 
 

@@ -219,8 +219,10 @@ class PieceDetailsForm(ErrorSummaryMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["captured_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        self.fields["added_by_role"].choices = list(Role.choices)  # no empty radio
+        if "captured_at" in self.fields:  # a form of fewer fields (intake_forms.CardForm)
+            self.fields["captured_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if "added_by_role" in self.fields:
+            self.fields["added_by_role"].choices = list(Role.choices)  # no empty radio
 
     def clean_published_raw(self) -> str:
         raw = self.cleaned_data.get("published_raw", "")
@@ -321,7 +323,8 @@ class SensitiveContentMixin(forms.Form):
 class AddPieceForm(OneTimeTokenMixin, SensitiveContentMixin, PieceDetailsForm):
     kind = forms.ChoiceField(
         label=_("What are you adding?"),
-        choices=Kind.choices,
+        # A chat export is imported from its own page (evidence/vault/chat_views.py).
+        choices=[(value, label) for value, label in Kind.choices if value != Kind.CHAT],
         widget=label_style(forms.RadioSelect(), BIG),  # the form's first question
     )
 

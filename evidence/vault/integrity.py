@@ -71,10 +71,12 @@ def sealed_file(
     received_at: str,
     display_sha256: str,
     thumbnail_sha256: str,
+    ocr_text: str | None = None,
 ) -> dict[str, Any]:
     """What the custody log keeps of one file: its fingerprints, size, type and receipt time in
-    clear, its original name as a commitment."""
-    return {
+    clear, its original name as a commitment, and once the worker has read its image's text
+    (`ocr_text`, None until then), that text as a commitment too."""
+    record = {
         "position": position,
         "name": commitment(seal, f"file{position}.name", name),
         "sha256": sha256,
@@ -84,6 +86,14 @@ def sealed_file(
         "display_sha256": display_sha256,
         "thumbnail_sha256": thumbnail_sha256,
     }
+    if ocr_text is not None:
+        record["ocr_text"] = ocr_text_commitment(seal, position, ocr_text)
+    return record
+
+
+def ocr_text_commitment(seal: str, position: int, text: str) -> str:
+    """What the custody log keeps of the text read in a file's image (a "text_read" event)."""
+    return commitment(seal, f"file{position}.ocr_text", text)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from common import submissions
+from evidence.intake.capture import CaptureTime, capture_time
 from evidence.intake.images import (
     InspectedImage,
     PdfInfo,
@@ -32,6 +33,7 @@ from evidence.intake.images import (
     sniff_pdf,
 )
 from evidence.models import (
+    Batch,
     CustodyEvent,
     Derivatives,
     Dossier,
@@ -40,6 +42,7 @@ from evidence.models import (
     Piece,
     Sensitivity,
     Source,
+    TextReading,
 )
 from evidence.sealing import sealed_files
 from evidence.vault import custody, derivatives, witness
@@ -200,11 +203,7 @@ def add_piece(
     prepared = _prepare_all(fields["kind"], uploads)
     _check_the_workers_budget(user, prepared)
     provenance = _typed(fields)
-    if not fields.get("captured_at"):
-        taken_at = _first_capture_time(prepared)
-        if taken_at is not None:
-            fields["captured_at"] = taken_at
-            provenance["captured_at"] = Source.FILE
+    _fill_from_files(fields, provenance, [(item.upload, item.image) for item in prepared])
     fields.update(_published(fields.get("published_raw", "")))
     if token is not None:
         candidate = Piece(dossier=dossier, provenance=provenance, files_withheld=withheld, **fields)
@@ -295,6 +294,59 @@ def add_files(
     return files
 
 
+@dataclass(frozen=True)
+class NewPiece:
+    """A piece to record whose files are already sealed (a batch of screenshots, a chat
+    export and the messages chosen in it): its values, where each came from, its files."""
+
+    fields: dict[str, Any]
+    provenance: dict[str, str]
+    files: Sequence[SealedFile] = ()
+
+
+def record_pieces(
+    dossier: Dossier, user, new: Sequence[NewPiece], *, batch: Batch | None = None
+) -> list[Piece]:
+    """Record pieces whose files are already sealed, each with its custody event, in one
+    transaction with the dossier locked; the derivatives of their images are queued with it.
+    If this fails, the sealed blobs are the caller's to delete. A piece whose answer withholds
+    files gets none, whatever it is given."""
+    with transaction.atomic():
+        locked = _locked(dossier)
+        received_at = timezone.now()
+        created: list[Piece] = []
+        files: list[EvidenceFile] = []
+        for item in new:
+            fields = {**item.fields, **_published(item.fields.get("published_raw", ""))}
+            withheld = files_are_withheld(fields.get("sensitivity", Sensitivity.NO))
+            fields.setdefault("files_withheld", withheld)
+            locked.last_piece_number += 1
+            piece = Piece.objects.create(
+                dossier=locked,
+                number=locked.last_piece_number,
+                received_at=received_at,
+                added_by=user,
+                provenance=dict(item.provenance),
+                batch=batch,
+                **fields,
+            )
+            rows = [] if withheld else _file_rows(piece, item.files, received_at, first_position=1)
+            custody.append(
+                locked,
+                Action.PIECE_ADDED,
+                received_at,
+                by=custody.actor(user, piece.added_by_role),
+                piece=piece.number,
+                record=custody.piece_record(piece),
+                files=[custody.file_record(file, piece.seal) for file in rows],
+            )
+            created.append(piece)
+            files += rows
+        locked.save(update_fields=["last_piece_number"])
+        _enqueue_derivatives(files)
+    return created
+
+
 def edit_piece(piece: Piece, user, fields: dict[str, Any]) -> bool:
     """Change a piece's details (never its files) and log old and new values."""
     fields = dict(fields)
@@ -379,8 +431,21 @@ class CheckItem:
 
 
 def checklist(piece: Piece) -> list[CheckItem]:
-    """What makes a piece weigh (evidence.md): an exact date, where and who, context, words."""
+    """What makes a piece weigh (evidence.md): an exact date, where and who, context, words.
+    An exported conversation dates and signs each of its messages itself: where it comes from
+    and what it is are what it needs."""
+    if piece.kind == Kind.CHAT:
+        return [
+            CheckItem("where", _("Platform or app"), bool(piece.platform)),
+            CheckItem(
+                "description",
+                _("Description"),
+                bool(piece.description.strip()),
+                _("Describe in a few words what it shows, as facts."),
+            ),
+        ]
     files = list(piece.files.all())
+    date_hint: str | Promise
     if piece.published_is_absolute:
         date_hint = ""
     elif piece.published_raw:
@@ -431,6 +496,12 @@ def readiness(pieces: QuerySet[Piece]) -> tuple[int, int]:
 
 def _locked(dossier: Dossier) -> Dossier:
     return Dossier.objects.select_for_update().get(pk=dossier.pk)
+
+
+def lock_dossier(dossier: Dossier) -> Dossier:
+    """The dossier's row, locked until the transaction ends: what adds to it goes one at a
+    time (piece numbers, the custody log)."""
+    return _locked(dossier)
 
 
 def _piece_with_token(dossier: Dossier, token: uuid.UUID) -> Piece | None:
@@ -493,24 +564,68 @@ def _prepare(kind: str, upload: Upload) -> _Prepared:
         raise FileRefused(upload.name, rejection) from rejection
 
 
-def _first_capture_time(prepared: Iterable[_Prepared]) -> dt.datetime | None:
-    for item in prepared:
-        if item.image is None or not item.image.taken_at:
-            continue
-        try:
-            moment = dt.datetime.fromisoformat(item.image.taken_at)
-        except ValueError:
-            continue
-        if timezone.is_naive(moment):  # a camera clock without offset: local time
-            moment = timezone.make_aware(moment)
-        return moment
-    return None
+# Where evidence.intake.capture read a capture time, as the piece's provenance says it.
+CAPTURE_SOURCES = {"metadata": Source.METADATA, "file_name": Source.FILE_NAME}
+
+
+def fill_from_files(
+    fields: dict[str, Any], provenance: dict[str, str], captures: Sequence[CaptureTime | None]
+) -> None:
+    """The capture time and the app the files state (the first file that states them), for
+    what the person left empty, each with where it was read; never a guess."""
+    found = [capture for capture in captures if capture is not None]
+    if not fields.get("captured_at") and found:
+        fields["captured_at"] = found[0].moment
+        provenance["captured_at"] = str(CAPTURE_SOURCES[found[0].source])
+    platform = next((capture.platform for capture in found if capture.platform), None)
+    if not fields.get("platform") and platform:
+        fields["platform"] = platform
+        provenance["platform"] = str(Source.FILE_NAME)
+
+
+def _fill_from_files(
+    fields: dict[str, Any],
+    provenance: dict[str, str],
+    files: Sequence[tuple[Upload, InspectedImage | None]],
+) -> None:
+    captures = [
+        capture_time(upload.name, upload.data) for upload, image in files if image is not None
+    ]
+    fill_from_files(fields, provenance, captures)
 
 
 @dataclass(frozen=True)
 class _Sealed:
+    """A file of the request, encrypted and stored under `storage_name`."""
+
     prepared: _Prepared
-    original: str
+    storage_name: str
+
+    @property
+    def name(self) -> str:
+        return self.prepared.upload.name
+
+    @property
+    def image(self) -> InspectedImage | None:
+        return self.prepared.image
+
+    @property
+    def pdf(self) -> PdfInfo | None:
+        return self.prepared.pdf
+
+
+class SealedFile(Protocol):
+    """A file already encrypted and stored, checked, ready to be recorded: `_Sealed` here, or a
+    file sealed on arrival by evidence.intake.batch_uploads."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def storage_name(self) -> str: ...
+    @property
+    def image(self) -> InspectedImage | None: ...
+    @property
+    def pdf(self) -> PdfInfo | None: ...
 
 
 def _seal_all(prepared: Sequence[_Prepared], written: list[str]) -> list[_Sealed]:
@@ -539,16 +654,16 @@ def _check_the_workers_budget(owner, prepared: Sequence[_Prepared]) -> None:
 
 
 def _file_rows(
-    piece: Piece, sealed: Sequence[_Sealed], received_at: dt.datetime, *, first_position: int
+    piece: Piece, sealed: Sequence[SealedFile], received_at: dt.datetime, *, first_position: int
 ) -> list[EvidenceFile]:
     rows = []
     for offset, item in enumerate(sealed):
-        image, pdf = item.prepared.image, item.prepared.pdf
+        image, pdf = item.image, item.pdf
         common = {
             "piece": piece,
             "position": first_position + offset,
-            "original_name": item.prepared.upload.name[:255],
-            "storage_name": item.original,
+            "original_name": item.name[:255],
+            "storage_name": item.storage_name,
             "received_at": received_at,
         }
         if image is not None:
@@ -561,14 +676,21 @@ def _file_rows(
                 height=image.height,
                 image_format=image.format,
                 derivatives=Derivatives.PENDING,
+                # An intimate image is never read: its text would be one more copy of it.
+                ocr=TextReading.NONE if piece.is_intimate else TextReading.PENDING,
             )
-        else:
+        elif pdf is not None:
             row = EvidenceFile(
                 **common,
                 sha256=pdf.sha256,
                 size=pdf.size,
                 mime_type=PDF_MIME,
                 page_count=pdf.page_count,
+            )
+        else:  # kept as it is, neither image nor PDF: a chat export (evidence.intake.chat_import)
+            document = item.document  # type: ignore[attr-defined]
+            row = EvidenceFile(
+                **common, sha256=document.sha256, size=document.size, mime_type=document.mime_type
             )
         row.save(force_insert=True)
         rows.append(row)

@@ -1,5 +1,7 @@
 """The dossier's timeline: pieces by publication day, with the number of distinct authors, so
 that repetition (one author on many days) and pile-ons (several authors the same day) show.
+Messages chosen in an exported conversation are pieces dated to the second by the export: each
+day also counts them.
 
 The chart is an SVG made here, in Python, with classes only (no style attributes: the CSP
 allows none); the table beside it is its text alternative.
@@ -18,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from evidence.models import Piece
+from evidence.models import Kind, Piece
 
 # Beyond this many days, the chart shows weeks (the table stays by day).
 DAYS_IN_A_DAILY_CHART = 92
@@ -42,6 +44,11 @@ class Day:
     @property
     def count(self) -> int:
         return len(self.pieces)
+
+    @property
+    def messages(self) -> int:
+        """Pieces that are messages (those chosen in an exported conversation among them)."""
+        return sum(1 for piece in self.pieces if piece.kind == Kind.TEXT)
 
     @property
     def is_pile_on(self) -> bool:

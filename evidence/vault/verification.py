@@ -4,11 +4,12 @@
 without the server's key does not verify), compares the log with the heads recorded outside
 the database (its last events cannot be cut off unseen), replays the log and compares what it
 says with every row (each piece's values through their commitments, its receipt time, each
-file's fingerprints, receipt time, original name and derivatives, the dossier's piece counter),
-decrypts every stored blob and hashes it, and does the same for the dossier's exports (every
-segment of the sealed PDF and package, against the fingerprints the log sealed); it also names
-every encrypted value of the dossier's rows that no longer opens (evidence/sealing/fields.py).
-Each problem names what differs, in words. `orphan_blobs()` lists stored blobs no row refers to.
+file's fingerprints, receipt time, original name, derivatives and the text read in its image,
+the dossier's piece counter), decrypts every stored blob and hashes it, and does the same for
+the dossier's exports (every segment of the sealed PDF and package, against the fingerprints
+the log sealed); it also names every encrypted value of the dossier's rows that no longer opens
+(evidence/sealing/fields.py). Each problem names what differs, in words. `orphan_blobs()`
+lists stored blobs no row refers to.
 """
 
 from __future__ import annotations
@@ -156,18 +157,20 @@ def _unreadable_problems(dossier: Dossier, pieces: list[Piece]) -> list[Problem]
             )
             for name in unreadable(piece)
         ]
-        problems += [
-            format_lazy(
-                _(
-                    "Piece {number}, file {position}: its original name no longer opens: it was "
-                    "altered in the database."
-                ),
-                number=piece.number,
-                position=file.position,
-            )
-            for file in piece.files.all()
-            if unreadable(file)
-        ]
+        for file in piece.files.all():
+            for name in unreadable(file):
+                message = (
+                    _(
+                        "Piece {number}, file {position}: the text read in its image no longer "
+                        "opens: it was altered in the database."
+                    )
+                    if name == "ocr_text"
+                    else _(
+                        "Piece {number}, file {position}: its original name no longer opens: it "
+                        "was altered in the database."
+                    )
+                )
+                problems.append(format_lazy(message, number=piece.number, position=file.position))
     complaint = Complaint.objects.filter(dossier=dossier).first()
     if complaint is not None and unreadable(complaint):
         problems.append(_("The complaint no longer opens: it was altered in the database."))
@@ -201,6 +204,9 @@ FILE_PROBLEMS = {
     ),
     "thumbnail_sha256": _(
         "Piece {number}, file {position}: its thumbnail differs from the custody log."
+    ),
+    "ocr_text": _(
+        "Piece {number}, file {position}: the text read in its image differs from the custody log."
     ),
 }
 

@@ -45,7 +45,7 @@ from evidence.intake.uploads import bounded_uploads
 from evidence.models import Dossier, EvidenceFile, Piece, Role, Source
 from evidence.sealing import sealed_files
 from evidence.sharing import activity
-from evidence.vault import checks, plan_facts, timeline
+from evidence.vault import checks, plan_facts, suggestions, timeline
 from evidence.vault import services as vault
 from evidence.vault.custody import Action
 from evidence.vault.forms import (
@@ -76,6 +76,10 @@ _EXTENSIONS = {
     "image/webp": "webp",
     "image/heif": "heic",
     "application/pdf": "pdf",
+    # Exported conversations (evidence.intake.chat_import).
+    "text/plain": "txt",
+    "application/zip": "zip",
+    "application/json": "json",
 }
 
 
@@ -347,14 +351,19 @@ def piece_detail(request: HttpRequest, piece: Piece) -> HttpResponse:
 @owned("piece", piece_for_user, needs=Need.EDIT)
 @require_http_methods(["GET", "POST"])
 def piece_edit(request: HttpRequest, piece: Piece) -> HttpResponse:
-    form = PieceDetailsForm(drafts.form_data(request), instance=piece)
+    data = drafts.form_data(request)
+    # "Copy it into the transcript": the text read in the image, to correct before saving.
+    asked = data is None and request.GET.get("texte") == "image"
+    read = suggestions.read_text(piece) if asked else ""
+    from_image = bool(read)
+    form = PieceDetailsForm(data, instance=piece, initial={"transcript": read} if read else None)
     if request.method == "POST" and form.is_valid():
         vault.edit_piece(piece, request.user, form.details())
         return redirect("evidence:piece_detail", piece_id=piece.pk)
     return render(
         request,
         "evidence/vault/piece_edit.html",
-        {"form": form, "piece": piece, "dossier": piece.dossier},
+        {"form": form, "piece": piece, "dossier": piece.dossier, "from_image": from_image},
     )
 
 

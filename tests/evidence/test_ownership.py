@@ -16,6 +16,7 @@ same (`owned(..., needs=...)`), and every URL must be in one of the tables.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -28,7 +29,10 @@ from django.utils import timezone
 from accounts import urls as account_urls
 from evidence import urls
 from evidence.access import EVERY_HELPER, Need
+from evidence.intake import chat_import
 from evidence.models import (
+    Batch,
+    ChatImport,
     ChronologyNote,
     CodeFailure,
     Complaint,
@@ -44,6 +48,7 @@ from evidence.models import (
 )
 from evidence.sharing import invitations, shares
 from evidence.sharing.urls import TokenConverter
+from evidence.vault import batches
 from tests.evidence.factories import (
     PASSWORD,
     add_image_piece,
@@ -100,10 +105,23 @@ NEEDS: dict[str, set[Need]] = {
     "helper_edit": {Need.OWNER}, "helper_remove": {Need.OWNER},
     "leave": {Need.VIEW},  # a helper's own: the owner has nothing to leave (404)
     "shares": {Need.OWNER}, "share_detail": {Need.OWNER}, "share_revoke": {Need.OWNER},
+    # Many screenshots at once, their review cards, a conversation imported, the search. A batch
+    # and an import are their dossier's owner's and their maker's (these are the owner's); a
+    # card changes a piece: whoever may edit, or the helper who added it (test_batch_review).
+    "batch_start": {Need.ADD}, "batch_files": {Need.ADD}, "batch_review": {Need.ADD},
+    "piece_card": {Need.EDIT}, "accept_suggestion": {Need.EDIT},
+    "chat_start": {Need.ADD}, "chat_file": {Need.ADD}, "chat_messages": {Need.ADD},
+    "dossier_preparation": {Need.VIEW}, "dossier_search": {Need.VIEW},
 }  # fmt: skip
-MADE_BY_THE_OWNER = {"invitation_detail", "invitation_withdraw"}
+MADE_BY_THE_OWNER = {
+    "invitation_detail", "invitation_withdraw",
+    "batch_files", "batch_review", "chat_file", "chat_messages",
+}  # fmt: skip
 # Actions without a page: a button's POST, answered by a redirect.
-ACTIONS = {"dossier_check", "invitation_withdraw", "share_revoke"}
+ACTIONS = {"dossier_check", "invitation_withdraw", "share_revoke", "accept_suggestion"}
+# Pages that send on: a region polled by htmx, opened without it (to the dossier); the file
+# step of a conversation already imported (to its messages).
+SENT_ON = {"dossier_preparation", "chat_file"}
 
 PATTERNS: list[URLPattern] = [*urls.urlpatterns, *account_urls.urlpatterns]
 NAMESPACES = {id(p): "evidence" for p in urls.urlpatterns} | {
@@ -162,6 +180,14 @@ def build_world(django_user_model) -> World:
     owner = user("lea_75")
     dossier = make_dossier(owner, title=SECRET_TITLE)
     piece = add_image_piece(dossier)
+    batch = batches.start(
+        dossier, owner, sensitivity="no", intimate_consent=False, together=False,
+        token=uuid.uuid4(),
+    )  # fmt: skip
+    chat = chat_import.start(
+        dossier, owner, sensitivity="no", intimate_consent=False, token=uuid.uuid4()
+    )
+    chat_import.receive(chat, owner, "chat.txt", b"13/11/2026 18:13 - Lucas: t'es nul\n")
     subject = add_helper(dossier, user("sujet"))  # the helper the owner's pages are about
     world = World(
         objects={
@@ -173,6 +199,8 @@ def build_world(django_user_model) -> World:
             "invitation_id": invite(dossier).invitation.pk,
             "helper_id": subject.pk,
             "share_id": make_share(dossier).share.pk,
+            "batch_id": batch.pk,
+            "chat_id": chat.pk,
         }
     )
     for name, extra in HELPERS.items():
@@ -245,6 +273,8 @@ def state() -> tuple:
         sorted(Invitation.objects.values_list("pk", "used_at", "withdrawn_at")),
         sorted(Share.objects.values_list("pk", "revoked_at")),
         CodeFailure.objects.count(),
+        Batch.objects.count(),
+        ChatImport.objects.count(),
     )
 
 
@@ -337,7 +367,10 @@ def check(response, outcome, pattern: URLPattern, method: str, url: str, world, 
             )
         assert response["Location"].split("?")[0] == target, where
     elif method == "get":
-        assert status == (405 if pattern.name in ACTIONS else 200), where
+        if pattern.name in SENT_ON:
+            assert status == 302, where
+        else:
+            assert status == (405 if pattern.name in ACTIONS else 200), where
     else:
         assert status in ((302,) if pattern.name in ACTIONS else (200, 302, 405)), where
 
@@ -399,5 +432,5 @@ def test_the_dossier_list_shows_a_helper_the_dossiers_they_help_on(owner, strang
 
 
 def test_the_matrix_is_every_url_by_every_persona():
-    """Its size, said once: 60 URLs × 14 personas × GET and POST."""
-    assert (len(PATTERNS), len(PERSONAS), len(METHODS)) == (60, 14, 2)
+    """Its size, said once: 70 URLs × 14 personas × GET and POST."""
+    assert (len(PATTERNS), len(PERSONAS), len(METHODS)) == (70, 14, 2)

@@ -5,10 +5,11 @@ Everything the package says is compared with everything else it says, and with t
 keys when they are known: the server's signatures of manifest.json and SHA256SUMS.txt; the
 custody log's chain and each event's signature; every piece of the manifest against the log
 (its values through their commitments, its receipt time, its files' fingerprints, receipt
-times, original names and derivatives) and the log's live pieces against the manifest; every
-member's SHA-256 against the manifest and SHA256SUMS.txt; the head stated in LISEZMOI.txt; the
-RFC 3161 time-stamp when there is one. A damaged or malformed package (a CRC error, a missing
-key, a value of the wrong type) is reported as such, never with a traceback.
+times, original names, derivatives and the texts read in their images) and the log's live
+pieces against the manifest; every member's SHA-256 against the manifest and SHA256SUMS.txt;
+the head stated in LISEZMOI.txt; the RFC 3161 time-stamp when there is one. A damaged or
+malformed package (a CRC error, a missing key, a value of the wrong type) is reported as such,
+never with a traceback.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class _File(_Strict):
     received_at: str
     display_sha256: str
     thumbnail_sha256: str
+    ocr_text: str | None = None  # the text read in the image, when the worker read it
 
 
 class _Piece(_Strict):
@@ -328,6 +330,7 @@ def _piece_problems(manifest: _Manifest) -> list[PackageProblem]:
                 received_at=file.received_at,
                 display_sha256=file.display_sha256,
                 thumbnail_sha256=file.thumbnail_sha256,
+                ocr_text=file.ocr_text,
             )
             for field in sorted(set(record) | set(logged_files[position])):
                 if record.get(field) != logged_files[position].get(field):

@@ -29,7 +29,16 @@ from evidence.export.document.data import (
     FollowUp,
     Offence,
 )
-from evidence.models import Answer, Concerns, Dossier, EvidenceFile, Kind, Piece, Role
+from evidence.models import (
+    Answer,
+    Concerns,
+    Dossier,
+    EvidenceFile,
+    Kind,
+    Piece,
+    Role,
+    TextReading,
+)
 from evidence.sealing import sealed_files
 from evidence.vault import custody
 from guidance.engine import build_plan
@@ -40,6 +49,7 @@ KINDS: dict[str, str] = {
     Kind.PDF: "document",
     Kind.LINK: "link",
     Kind.TEXT: "message",
+    Kind.CHAT: "conversation",
 }
 # The PDF is in French whatever the person's language: it goes to French authorities.
 KIND_TITLES: dict[str, str] = {
@@ -47,6 +57,7 @@ KIND_TITLES: dict[str, str] = {
     Kind.PDF: "Document PDF",
     Kind.LINK: "Lien",
     Kind.TEXT: "Texte d'un message",
+    Kind.CHAT: "Export d'une conversation",
 }
 ROLES: dict[str, str] = {
     Role.VICTIM: "la personne visée",
@@ -219,6 +230,7 @@ def _file(piece: Piece, file: EvidenceFile) -> ExportFile:
         received_at=custody.utc_iso(file.received_at),
         display_sha256=file.display_sha256,
         thumbnail_sha256=file.thumbnail_sha256,
+        ocr_text=(file.ocr_text or "") if file.ocr == TextReading.DONE else None,
     )
 
 

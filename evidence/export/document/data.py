@@ -36,6 +36,8 @@ class ExportFile:
     received_at: str = ""  # ISO 8601, UTC
     display_sha256: str = ""
     thumbnail_sha256: str = ""
+    # The text the worker read in the image (OCR), machine-read and unchecked; None if not read.
+    ocr_text: str | None = None
 
 
 @dataclass(frozen=True)

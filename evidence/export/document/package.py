@@ -41,9 +41,10 @@ Contenu de l'archive
   de pièces, chaque pièce et l'annexe d'intégrité.
 - pieces/ : les fichiers originaux, octet pour octet, nommés par numéro de pièce
   (piece-003-1.png = pièce n° 3, fichier 1).
-- manifest.json : les informations de chaque pièce, l'empreinte SHA-256 de chaque fichier
-  et le journal de conservation (chaque événement contient l'empreinte du précédent et est
-  signé par le serveur).
+- manifest.json : les informations de chaque pièce, l'empreinte SHA-256 de chaque fichier,
+  le texte lu automatiquement dans chaque capture (non vérifié : l'image fait foi) et le
+  journal de conservation (chaque événement contient l'empreinte du précédent et est signé
+  par le serveur).
 - manifest.json.sig, SHA256SUMS.txt.sig, cle-publique.pem : les signatures du serveur et
   sa clé publique.
 
@@ -140,6 +141,7 @@ def build_manifest(
                 "received_at": file.received_at,
                 "display_sha256": file.display_sha256,
                 "thumbnail_sha256": file.thumbnail_sha256,
+                "ocr_text": file.ocr_text,
                 "width": file.width,
                 "height": file.height,
             }

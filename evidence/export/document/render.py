@@ -20,6 +20,7 @@ KIND_LABELS = {
     "document": "document PDF",
     "link": "lien",
     "message": "texte d'un message",
+    "conversation": "export d'une conversation (messagerie)",
 }
 
 

@@ -48,8 +48,10 @@ def detect(name: str, data: bytes) -> Importer | None:
     return next((importer for importer in IMPORTERS if importer.detect(name, data)), None)
 
 
-def read_chat(name: str, data: bytes) -> Chat:
-    """The conversation in this file, whatever its format; problems say what went wrong."""
+def read_chat(name: str, data: bytes, *, media: bool = True) -> Chat:
+    """The conversation in this file, whatever its format; problems say what went wrong.
+    With media=False, an archive's photos and videos are not read (the messages still name
+    their attachments)."""
     if is_zip(data):
         try:
             Archive(data)
@@ -58,4 +60,4 @@ def read_chat(name: str, data: bytes) -> Chat:
     importer = detect(name, data)
     if importer is None:
         return Chat("", problems=(Problem("unknown_format"),))
-    return importer.parse(name, data)
+    return importer.parse(name, data, media=media)

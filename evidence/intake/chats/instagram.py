@@ -52,7 +52,8 @@ class InstagramImporter:
             key in head for key in (b'"participants"', b'"sender_name"', b'"timestamp_ms"')
         )
 
-    def parse(self, name: str, data: bytes) -> Chat:
+    def parse(self, name: str, data: bytes, *, media: bool = True) -> Chat:
+        """The chat; with media=False, an archive's photos and videos are not even read."""
         if not is_zip(data):
             chat = _chat([data])
             return _with(chat, messages=tuple(map(_named_attachments, chat.messages)))
@@ -72,11 +73,11 @@ class InstagramImporter:
             return Chat(FORMAT, problems=(refusal.problem,))
         chat = _chat(texts)
         wanted = {uri for message in chat.messages for uri in message.attachments}
-        media, problems = _media(archive, wanted)
+        kept, problems = _media(archive, wanted) if media else ([], [])
         return _with(
             chat,
             messages=tuple(map(_named_attachments, chat.messages)),
-            media=tuple(media),
+            media=tuple(kept),
             problems=chat.problems + tuple(problems),
         )
 

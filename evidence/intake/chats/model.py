@@ -133,8 +133,9 @@ class Importer(Protocol):
         """Whether the file looks like this format; cheap, never raises."""
         ...
 
-    def parse(self, name: str, data: bytes) -> Chat:
-        """The chat; bad input gives a Chat with problems, never an exception."""
+    def parse(self, name: str, data: bytes, *, media: bool = True) -> Chat:
+        """The chat; bad input gives a Chat with problems, never an exception. With
+        media=False, an archive's photos and videos are not read."""
         ...
 
 

@@ -113,7 +113,8 @@ class WhatsAppImporter:
         lines = decode(head).text.split("\n")[:_DETECT_LINES]
         return any(_HEADER.match(line.lstrip(_MARKS)) for line in lines)
 
-    def parse(self, name: str, data: bytes) -> Chat:
+    def parse(self, name: str, data: bytes, *, media: bool = True) -> Chat:
+        """The chat; with media=False, an archive's photos and videos are not even read."""
         title = _title(name)
         if not is_zip(data):
             return _parse_text(data, title, media=(), problems=[])
@@ -125,8 +126,19 @@ class WhatsAppImporter:
             text = archive.read(chat_file, MAX_TEXT_BYTES)
         except ArchiveRefused as refusal:
             return Chat(FORMAT, title=title, problems=(refusal.problem,))
-        media, problems = archive.media(skip={chat_file})
-        return _parse_text(text, title or _title(chat_file), media=media, problems=problems)
+        found, problems = archive.media(skip={chat_file}) if media else ([], [])
+        return _parse_text(text, title or _title(chat_file), media=found, problems=problems)
+
+
+def chat_text(data: bytes) -> tuple[str, bytes] | None:
+    """An archive's conversation alone: its text file's name and bytes, nothing else read;
+    None when it holds none (or is damaged)."""
+    try:
+        archive = Archive(data)
+        chat_file = _chat_file(archive)
+        return (chat_file, archive.read(chat_file, MAX_TEXT_BYTES)) if chat_file else None
+    except ArchiveRefused:
+        return None
 
 
 def _chat_file(archive: Archive) -> str | None:

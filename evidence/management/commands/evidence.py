@@ -27,6 +27,7 @@ from django.utils import translation
 
 from common import languages
 from evidence.models import (
+    ChatImport,
     ChronologyNote,
     Complaint,
     Dossier,
@@ -193,7 +194,7 @@ def _reseal_exports() -> tuple[int, int, list[str]]:
 
 
 # The models with encrypted texts, each row re-encrypted as a whole.
-_TEXT_MODELS = (Piece, EvidenceFile, Complaint, ChronologyNote, Invitation, Share)
+_TEXT_MODELS = (Piece, EvidenceFile, Complaint, ChronologyNote, ChatImport, Invitation, Share)
 
 
 def _reseal_texts() -> tuple[int, int, list[str]]:

@@ -12,9 +12,9 @@ every task ready, then returns here, where
 - every TIDY_EVERY, exports whose worker fell silent are put back in the queue or failed, the
   plain image folders of dead workers are removed, expired drafts and one-time tokens are
   purged, wrong invitation and share codes older than their throttling window are forgotten,
-  and images whose derivatives were lost with a dead worker are made. At start-up too,
-  when the exports of a worker of this host that was killed are put back at once, without
-  waiting for their heartbeat to age;
+  and images whose derivatives or text reading were lost with a dead worker are made and read.
+  At start-up too, when the exports of a worker of this host that was killed are put back at
+  once, without waiting for their heartbeat to age;
 - every PURGE_EVERY, the rows of ended sessions are deleted (sessions hold what a visitor
   typed: Django never deletes an expired session's row by itself, and the quick exit may leave
   a revoked one behind when the database is busy, common/sessions.py), and a few dossiers
@@ -50,7 +50,7 @@ from evidence import drafts
 from evidence.export import jobs as exports
 from evidence.export import tasks
 from evidence.sharing import invitations, shares, throttling
-from evidence.vault import checks, derivatives
+from evidence.vault import checks, derivatives, text_reading
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +142,7 @@ def tidy() -> None:
         submissions.purge,
         drafts.purge,
         derivatives.make_stale,
+        text_reading.read_stale,
         throttling.purge,  # wrong codes past their window: no address kept longer
     )
 

@@ -119,10 +119,10 @@ def test_the_display_copy_of_a_photo_with_gps_carries_no_exif(owner_client, doss
 def test_the_capture_time_of_a_photo_is_read_from_the_file_and_says_so(owner_client, dossier):
     upload(owner_client, dossier, ("photo.jpg", corpus.sideways_jpeg_with_gps()))
     piece = Piece.objects.get()
-    assert piece.provenance["captured_at"] == Source.FILE
+    assert piece.provenance["captured_at"] == Source.METADATA
     assert piece.captured_at.isoformat() == "2025-03-14T21:47:00+00:00"  # 22:47 in Paris
     page = owner_client.get(reverse("evidence:piece_detail", args=[piece.pk])).text
-    assert "lu dans le fichier" in page
+    assert "lu dans les métadonnées" in page
 
 
 def test_the_original_of_a_polyglot_is_kept_whole_but_sealed_at_rest(owner_client, dossier):

@@ -42,7 +42,7 @@ def blob_path(name: str):
 def test_an_untouched_dossier_is_intact(sealed_dossier, owner_client):
     code, output = verify(sealed_dossier)
     assert code == 0
-    assert "intact (5 events, 6 files)" in output
+    assert "intact (7 events, 6 files)" in output
     assert "Intègre" in page(owner_client, sealed_dossier)
 
 
@@ -115,10 +115,10 @@ def test_a_removed_custody_event_is_named(sealed_dossier):
 
 
 def test_a_renumbered_event_row_is_named(sealed_dossier):
-    CustodyEvent.objects.filter(dossier=sealed_dossier, seq=5).update(seq=6)
+    CustodyEvent.objects.filter(dossier=sealed_dossier, seq=7).update(seq=8)
     code, output = verify(sealed_dossier)
     assert code == 1
-    assert "Event 6: its content was changed after it was recorded." in output
+    assert "Event 8: its content was changed after it was recorded." in output
 
 
 def test_a_piece_deleted_behind_the_logs_back_is_named(sealed_dossier):

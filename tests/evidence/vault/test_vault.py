@@ -53,8 +53,8 @@ def test_every_operation_appends_a_chained_event(dossier):
     vault.record_export(piece.files.get(), dossier.owner)
     vault.delete_piece(piece, dossier.owner)
     assert actions(dossier) == [
-        "dossier_created", "piece_added", "derivatives_made", "piece_edited", "exported",
-        "piece_deleted",
+        "dossier_created", "piece_added", "derivatives_made", "text_read", "piece_edited",
+        "exported", "piece_deleted",
     ]  # fmt: skip
     previous = GENESIS
     for event in dossier.events.order_by("seq"):
@@ -90,7 +90,7 @@ def test_an_edit_logs_commitments_of_the_old_and_new_values(dossier):
     vault.edit_piece(
         piece, dossier.owner, {"author_displayed": "@autre", "description": "Il me menace."}
     )
-    changes = dossier.events.get(seq=4).payload["changes"]
+    changes = dossier.events.get(seq=5).payload["changes"]  # after the text read in the image
     assert changes == {
         "author_displayed": {
             "old": custody.commitment(piece.seal, "author_displayed", "@tom_75"),
@@ -102,7 +102,7 @@ def test_an_edit_logs_commitments_of_the_old_and_new_values(dossier):
 def test_an_edit_that_changes_nothing_logs_nothing(dossier):
     piece = add_image_piece(dossier)
     assert vault.edit_piece(piece, dossier.owner, {"description": "Il me menace."}) is False
-    assert dossier.events.count() == 3  # created, added, derivatives made
+    assert dossier.events.count() == 4  # created, added, derivatives made, text read
 
 
 def test_an_edited_date_is_read_again_and_marked_as_typed(dossier):
@@ -110,7 +110,7 @@ def test_an_edited_date_is_read_again_and_marked_as_typed(dossier):
     vault.edit_piece(piece, dossier.owner, {"published_raw": "13/03/2025 08:00"})
     piece.refresh_from_db()
     assert piece.published_is_absolute and str(piece.published_date) == "2025-03-13"
-    changes = dossier.events.get(seq=4).payload["changes"]
+    changes = dossier.events.get(seq=5).payload["changes"]
     seal = piece.seal
     assert changes["published_raw"] == {
         "old": custody.commitment(seal, "published_raw", "hier"),
@@ -171,14 +171,14 @@ def test_erasing_a_dossier_erases_every_file_and_row_and_says_what(
         add_image_piece(dossier)
         add_image_piece(other)
     heads = stored_files("custody-heads")
-    assert len(heads) == 8  # every event recorded outside the database
+    assert len(heads) == 11  # every event recorded outside the database
     with django_capture_on_commit_callbacks(execute=True):
         erasure = vault.erase_dossier(dossier)
-    assert (erasure.pieces, erasure.files, erasure.derivatives, erasure.events) == (2, 2, 4, 5)
+    assert (erasure.pieces, erasure.files, erasure.derivatives, erasure.events) == (2, 2, 4, 7)
     assert not Dossier.objects.filter(pk=dossier.pk).exists()
     assert not CustodyEvent.objects.filter(dossier_id=dossier.pk).exists()
     assert len(stored_files()) == 3  # the other dossier's only
-    assert [path.parent.name for path in stored_files("custody-heads")] == [str(other.pk)] * 3
+    assert [path.parent.name for path in stored_files("custody-heads")] == [str(other.pk)] * 4
 
 
 def test_the_erase_page_says_what_was_erased(

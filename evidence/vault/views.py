@@ -146,7 +146,7 @@ def dossier_detail(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     """The dossier: its last integrity check, how ready it is, and its pieces a page at a time,
     so that the page costs the same with 5 pieces or 200 (no blob is ever opened here)."""
     complete, total = vault.readiness(dossier.pieces.all())
-    files = Prefetch("files", EvidenceFile.objects.defer("original_name"))
+    files = Prefetch("files", EvidenceFile.objects.defer("original_name", "ocr_text"))
     cards = dossier.pieces.defer(*CARD_LEAVES_OUT).prefetch_related(files)
     page = Paginator(cards, PIECES_PER_PAGE).get_page(request.GET.get("page"))
     return render(

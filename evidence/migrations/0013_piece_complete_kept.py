@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0011_helpers_invitations_and_shares'),
+        ('evidence', '0012_intake_at_scale'),
     ]
 
     operations = [

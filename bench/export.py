@@ -33,8 +33,9 @@ import tempfile
 from pathlib import Path
 
 SIZES = (10, 50, 200)
-ROUNDS = {10: 3, 50: 3, 200: 2}  # fresh processes each; the median time is kept
+ROUNDS = {10: 3, 50: 3, 200: 3}  # fresh processes each; the median time is kept
 TARGET_TIME_RATIO = 1.5
+TARGET_FLOOR_RATIO_AT_200 = 2.5  # the issue's: the export at most 2.5× the floor at 200 pieces
 TARGET_PEAK_MB_AT_200 = 300
 TARGET_PDF_MB_PER_PIECE = 0.25
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,12 @@ def _median(values: list[float]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _median_parts(runs) -> dict[str, float]:
+    """Part by part, the median of the runs' seconds."""
+    runs = list(runs)
+    return {name: round(_median([run.get(name, 0) for run in runs]), 2) for name in runs[0]}
 
 
 def run() -> dict:
@@ -96,7 +103,13 @@ def run() -> dict:
                 "pdf_mb_per_piece": round(pdf_mb / count, 3),
                 "baseline_pdf_mb_per_page": round(bare[-1]["pdf_bytes"] / 1_000_000 / count, 3),
                 "package_mb": round(exported[-1]["package_bytes"] / 1_000_000, 1),
-                "export_steps_seconds": exported[-1]["steps_seconds"],
+                "export_steps_seconds": _median_parts(item["steps_seconds"] for item in exported),
+                "export_pdf_phases_seconds": _median_parts(
+                    item["pdf_phases_seconds"] for item in exported
+                ),
+                "export_garbage_collection_seconds": _median(
+                    [item["garbage_collection_seconds"] for item in exported]
+                ),
                 "same_html_bare_weasyprint_seconds": round(same_s, 2),
                 "time_ratio_to_same_html": round(export_s / same_s, 2),
                 "same_html_peak_rss_mb": max(item["peak_rss_mb"] for item in same),
@@ -109,6 +122,7 @@ def run() -> dict:
     peak_200 = sizes["200"]["export_peak_rss_mb"]
     worst_pdf = max(figures["pdf_mb_per_piece"] for figures in sizes.values())
     worst_floor = max(figures["floor_ratio_to_baseline"] for figures in sizes.values())
+    floor_ratio_200 = sizes["200"]["time_ratio_to_floor"]
     return {
         "what": "evidence.export.jobs.run_export: collect, tagged PDF, ZIP of the originals, "
         "sealing, custody event; each piece one ~2 MB phone screenshot (vault.add_piece)",
@@ -122,7 +136,9 @@ def run() -> dict:
             "time_ratio_at_most": TARGET_TIME_RATIO,
             "peak_rss_mb_at_200_pieces_under": TARGET_PEAK_MB_AT_200,
             "pdf_mb_per_piece_under": TARGET_PDF_MB_PER_PIECE,
+            "time_ratio_to_floor_at_200_pieces_at_most": TARGET_FLOOR_RATIO_AT_200,
         },
+        "floor_target_met": floor_ratio_200 <= TARGET_FLOOR_RATIO_AT_200,
         "time_target_met": worst_ratio <= TARGET_TIME_RATIO,
         "time_target_reachable": worst_floor <= TARGET_TIME_RATIO,
         "memory_target_met": peak_200 < TARGET_PEAK_MB_AT_200,

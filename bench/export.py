@@ -17,7 +17,7 @@ Two more references, same run, for the reader:
 - "same HTML": bare WeasyPrint on the export's own HTML (the same text and images as plain
   files, default fetcher, no tags): what the app adds to WeasyPrint's own work.
 - "floor": bare WeasyPrint on the least any export must lay out, one page per piece with its
-  image and its fields as plain paragraphs (about 13 lines), nothing else: no cover, letter,
+  image and its fields as plain paragraphs (about 16 lines), nothing else: no cover, letter,
   tables, annex or tags. If the floor alone exceeds 1.5× the image-only baseline, the time
   target cannot be met by any export that shows the pieces' fields, whatever the app does:
   `time_target_reachable` says so.

@@ -10,17 +10,42 @@ Each measurement runs in a fresh process (bench/export_child.py), which reports 
 time and peak resident memory; the dossiers are made once, in a temporary VAR_DIR (database,
 private storage, keys) that every process shares.
 
-Targets: export time at most 1.5× the baseline's; peak memory under 300 MB at 200 pieces;
-PDF under 0.25 MB per piece.
+Targets: export time at most 1.5× the baseline's; at 200 pieces, at most 2.5× the floor's
+(below) and peak memory under 300 MB; PDF under 0.25 MB per piece.
 
 Two more references, same run, for the reader:
 - "same HTML": bare WeasyPrint on the export's own HTML (the same text and images as plain
   files, default fetcher, no tags): what the app adds to WeasyPrint's own work.
 - "floor": bare WeasyPrint on the least any export must lay out, one page per piece with its
-  image and its fields as plain paragraphs (about 13 lines), nothing else: no cover, letter,
+  image and its fields as plain paragraphs (about 16 lines), nothing else: no cover, letter,
   tables, annex or tags. If the floor alone exceeds 1.5× the image-only baseline, the time
   target cannot be met by any export that shows the pieces' fields, whatever the app does:
   `time_target_reachable` says so.
+
+The export's own time is also given step by step (collect, pdf, package, sealing), the PDF
+step by WeasyPrint's phases, and the time of Python's cycle collector within it.
+
+Measured on 2 busy cores (other test runs beside it), 30 November 2026, medians of 3 rounds:
+- 200 pieces: export 17.9 s (PDF 13.5, package 4.2), floor 7.4 s: 2.41× the floor (target
+  met; 11.1 s against 4.6 s, 2.42×, in a quieter run); 18× the image-only baseline (1.0 s);
+  1.07× bare WeasyPrint on the same HTML; peak 296 MB; 0.11 MB of PDF per piece. Before
+  (the collector at its default threshold): 17-22 s against a floor of 5-8 s, 2.5-3×, peak
+  298-301 MB.
+- 50 pieces: 3.5 s, 2.0× the floor; 10 pieces: 1.2 s, 5× a floor of 0.25 s (the cover,
+  letter and tables cost the same whatever the number of pieces).
+- Where the PDF's time went before, in CPU seconds at 200 pieces (8.6-9.1 s in all): the
+  pieces' pages as the floor lays them out 4.2; their fields list, caption and running
+  header 0.8; cover, letter, chronology, law, bordereau (200 rows) and integrity annex
+  (200 rows) 2.7-3.2, the annex 0.7-1.4 of it; the tags' structure tree 0.9; and, spread
+  over all of these, Python's cycle collector 2.2-2.5 (about 2,000 collections). The
+  display copies' JPEG goes into the PDF as it is (no re-encoding), each fetched once;
+  the table of contents' page numbers cost no repagination; fonts, hyphenation and
+  justification measured nothing. Raising the collector's threshold while rendering
+  (common/pdf.py) took it to 0.9 s.
+- Not kept: writing the originals into the ZIP from a thread while the PDF is laid out
+  (10.8 s against 10.3 s in series: the layout holds the GIL). Not tried: pieces rendered
+  in two processes and merged, because merging tagged PDFs drops their structure trees
+  (pypdf, qpdf, PyMuPDF) and two WeasyPrint processes would exceed 300 MB.
 """
 
 from __future__ import annotations
@@ -33,8 +58,9 @@ import tempfile
 from pathlib import Path
 
 SIZES = (10, 50, 200)
-ROUNDS = {10: 3, 50: 3, 200: 2}  # fresh processes each; the median time is kept
+ROUNDS = {10: 3, 50: 3, 200: 3}  # fresh processes each; the median time is kept
 TARGET_TIME_RATIO = 1.5
+TARGET_FLOOR_RATIO_AT_200 = 2.5  # the issue's: the export at most 2.5× the floor at 200 pieces
 TARGET_PEAK_MB_AT_200 = 300
 TARGET_PDF_MB_PER_PIECE = 0.25
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +88,12 @@ def _median(values: list[float]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _median_parts(runs) -> dict[str, float]:
+    """Part by part, the median of the runs' seconds."""
+    runs = list(runs)
+    return {name: round(_median([run.get(name, 0) for run in runs]), 2) for name in runs[0]}
 
 
 def run() -> dict:
@@ -96,7 +128,13 @@ def run() -> dict:
                 "pdf_mb_per_piece": round(pdf_mb / count, 3),
                 "baseline_pdf_mb_per_page": round(bare[-1]["pdf_bytes"] / 1_000_000 / count, 3),
                 "package_mb": round(exported[-1]["package_bytes"] / 1_000_000, 1),
-                "export_steps_seconds": exported[-1]["steps_seconds"],
+                "export_steps_seconds": _median_parts(item["steps_seconds"] for item in exported),
+                "export_pdf_phases_seconds": _median_parts(
+                    item["pdf_phases_seconds"] for item in exported
+                ),
+                "export_garbage_collection_seconds": _median(
+                    [item["garbage_collection_seconds"] for item in exported]
+                ),
                 "same_html_bare_weasyprint_seconds": round(same_s, 2),
                 "time_ratio_to_same_html": round(export_s / same_s, 2),
                 "same_html_peak_rss_mb": max(item["peak_rss_mb"] for item in same),
@@ -109,6 +147,7 @@ def run() -> dict:
     peak_200 = sizes["200"]["export_peak_rss_mb"]
     worst_pdf = max(figures["pdf_mb_per_piece"] for figures in sizes.values())
     worst_floor = max(figures["floor_ratio_to_baseline"] for figures in sizes.values())
+    floor_ratio_200 = sizes["200"]["time_ratio_to_floor"]
     return {
         "what": "evidence.export.jobs.run_export: collect, tagged PDF, ZIP of the originals, "
         "sealing, custody event; each piece one ~2 MB phone screenshot (vault.add_piece)",
@@ -122,7 +161,9 @@ def run() -> dict:
             "time_ratio_at_most": TARGET_TIME_RATIO,
             "peak_rss_mb_at_200_pieces_under": TARGET_PEAK_MB_AT_200,
             "pdf_mb_per_piece_under": TARGET_PDF_MB_PER_PIECE,
+            "time_ratio_to_floor_at_200_pieces_at_most": TARGET_FLOOR_RATIO_AT_200,
         },
+        "floor_target_met": floor_ratio_200 <= TARGET_FLOOR_RATIO_AT_200,
         "time_target_met": worst_ratio <= TARGET_TIME_RATIO,
         "time_target_reachable": worst_floor <= TARGET_TIME_RATIO,
         "memory_target_met": peak_200 < TARGET_PEAK_MB_AT_200,

@@ -228,7 +228,25 @@ def exported(owner_client, read_piece, tmp_path, monkeypatch):
     export = Export.objects.get(status=ExportStatus.DONE)
     pdf = b"".join(owner_client.get(reverse("evidence:export_pdf", args=[export.pk])))
     package = b"".join(owner_client.get(reverse("evidence:export_zip", args=[export.pk])))
+    (tmp_path / "dossier.pdf").write_bytes(pdf)
     return pdftotext(pdf, tmp_path), package
+
+
+def test_the_text_read_in_a_screenshot_is_beside_it_not_on_a_page_of_its_own(exported, tmp_path):
+    """A screenshot is tall and narrow: its text fills the empty half of its page (it went on
+    to the next page, a page with a few lines, for every piece)."""
+    from tests.evidence.export.test_pdf_layout import overlapping, words_by_page
+
+    pages = words_by_page(tmp_path / "dossier.pdf")
+    label = [(page, word) for page, words in enumerate(pages) for word in words
+             if word.text == "automatiquement"]  # fmt: skip
+    caption = [(page, word) for page, words in enumerate(pages) for word in words
+               if "Screenshot_20261124-181302.png" in word.text]  # fmt: skip
+    (label_page, label_word), (caption_page, caption_word) = label[0], caption[0]
+    assert label_page == caption_page  # the same page as its image
+    assert label_word.y0 < caption_word.y0  # beside the image, above its caption
+    assert label_word.x0 > caption_word.x1  # to the right of the image's column
+    assert [overlapping(words) for words in pages] == [[]] * len(pages)
 
 
 def test_the_pdf_has_the_text_under_the_image_as_machine_read_text(exported):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import time
 import uuid
 
 from django.db import transaction
@@ -30,11 +29,10 @@ from django_tasks import task
 from evidence.intake import images
 from evidence.models import Derivatives, Dossier, EvidenceFile, TextReading
 from evidence.sealing import sealed_files
-from evidence.vault import custody, text_reading
+from evidence.vault import custody, originals, text_reading
 from evidence.vault.custody import Action
 
 logger = logging.getLogger(__name__)
-ROW_WAITS = 20  # × 0.1 s: a task run by another queue a moment before its row is committed
 SERVER = {"user": "", "role": "server"}
 
 
@@ -51,16 +49,11 @@ def enqueue(file: EvidenceFile) -> None:
 def make_for(file_id: uuid.UUID) -> str:
     """Make and seal the derivatives of one image: "ready", "failed", or "skipped" when there
     is nothing to do (already made, or the file was deleted meanwhile)."""
-    file = _wait_for_row(file_id)
+    file = originals.wait_for_row(file_id)
     if file is None or file.derivatives != Derivatives.PENDING:
         return "skipped"
-    try:
-        data = sealed_files.read(file.storage_name)
-    except (FileNotFoundError, sealed_files.DecryptionError):
-        logger.error("the original of file %s no longer opens: no derivatives", file_id)
-        return _mark_failed(file_id)
-    if hashlib.sha256(data).hexdigest() != file.sha256:
-        logger.error("the original of file %s no longer matches its fingerprint", file_id)
+    data = originals.verified(file, "no derivatives")
+    if data is None:
         return _mark_failed(file_id)
     try:
         made = images.make_derivatives(data, format=file.image_format)
@@ -97,15 +90,6 @@ def pending_pixels(owner) -> int:
         piece__dossier__owner=owner, derivatives=Derivatives.PENDING
     ).aggregate(pixels=Sum(F("width") * F("height")))["pixels"]
     return total or 0
-
-
-def _wait_for_row(file_id: uuid.UUID) -> EvidenceFile | None:
-    for _attempt in range(ROW_WAITS):
-        file = EvidenceFile.objects.select_related("piece").filter(pk=file_id).first()
-        if file is not None:
-            return file
-        time.sleep(0.1)
-    return None
 
 
 def _store(data: bytes, written: list[str]) -> str:

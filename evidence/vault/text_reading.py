@@ -17,9 +17,7 @@ dates, evidence.intake.ocr.suggest) is offered to the person, never filled in.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-import time
 import uuid
 
 from django.db import transaction
@@ -29,13 +27,11 @@ from django_tasks import task
 from evidence.intake import ocr
 from evidence.intake.images import ImageRejected
 from evidence.models import Derivatives, Dossier, EvidenceFile, TextReading
-from evidence.sealing import sealed_files
-from evidence.vault import custody
+from evidence.vault import custody, originals
 from evidence.vault.custody import Action
 from evidence.vault.integrity import ocr_text_commitment
 
 logger = logging.getLogger(__name__)
-ROW_WAITS = 20  # × 0.1 s, as for the derivatives: another queue may run it before the commit
 SERVER = {"user": "", "role": "server"}
 STALE_AFTER = dt.timedelta(minutes=10)
 STALE_BATCH = 20
@@ -54,16 +50,11 @@ def enqueue(file: EvidenceFile) -> None:
 def read_for(file_id: uuid.UUID) -> str:
     """Read and seal the text of one image: "done", "failed", or "skipped" when there is
     nothing to do (already read, not to be read, or the file was deleted meanwhile)."""
-    file = _wait_for_row(file_id)
+    file = originals.wait_for_row(file_id)
     if file is None or file.ocr != TextReading.PENDING:
         return "skipped"
-    try:
-        data = sealed_files.read(file.storage_name)
-    except (FileNotFoundError, sealed_files.DecryptionError):
-        logger.error("the original of file %s no longer opens: its text is not read", file_id)
-        return _mark_failed(file_id)
-    if hashlib.sha256(data).hexdigest() != file.sha256:
-        logger.error("the original of file %s no longer matches its fingerprint", file_id)
+    data = originals.verified(file, "its text is not read")
+    if data is None:
         return _mark_failed(file_id)
     try:
         transcript = ocr.transcribe(data, file_name=file.original_name)
@@ -87,15 +78,6 @@ def read_stale(now: dt.datetime | None = None) -> int:
     for file_id in tried:
         read_for(file_id)
     return len(tried)
-
-
-def _wait_for_row(file_id: uuid.UUID) -> EvidenceFile | None:
-    for _attempt in range(ROW_WAITS):
-        file = EvidenceFile.objects.select_related("piece").filter(pk=file_id).first()
-        if file is not None:
-            return file
-        time.sleep(0.1)
-    return None
 
 
 def _record(file_id: uuid.UUID, transcript: ocr.Transcript) -> bool:

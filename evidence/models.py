@@ -221,10 +221,10 @@ class Piece(models.Model):
     # Opens the commitments of the piece's values in the custody log (evidence/vault/custody.py);
     # deleted with the piece, so that the log then keeps nothing readable of it.
     seal = models.CharField(max_length=32, default=new_seal, editable=False)
-    # Whether every item of the piece's checklist is done (evidence/vault/services.py), written
-    # with each save: the dossier page counts its complete pieces from this column instead of
-    # opening every piece's encrypted fields, so it costs the same with 5 pieces or 200. Null
-    # for a row saved before the column existed: worked out when first read.
+    # Whether every item of the piece's checklist is done (Piece.checks), written with each
+    # save: the dossier page counts its complete pieces from this column instead of opening
+    # every piece's encrypted fields, so it costs the same with 5 pieces or 200. Null for a
+    # row saved before the column existed: worked out when first read.
     complete = models.BooleanField(null=True, editable=False)
 
     class Meta:
@@ -240,13 +240,24 @@ class Piece(models.Model):
         return f"{self.number}"
 
     def save(self, *args, **kwargs) -> None:
-        # The checklist is the vault's rule (imported here: the vault imports this module).
-        from evidence.vault.services import is_complete
-
-        self.complete = is_complete(self)
+        self.complete = all(self.checks().values())
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "complete"}
         super().save(*args, **kwargs)
+
+    def checks(self) -> dict[str, bool]:
+        """Which items of the checklist are done (evidence.md: an exact date, where and who,
+        context, words; their words and hints: evidence/vault/services.py checklist). An
+        exported conversation dates and signs each of its messages itself: where it comes from
+        and what it is are what it needs."""
+        if self.kind == Kind.CHAT:
+            return {"where": bool(self.platform), "description": bool(self.description.strip())}
+        return {
+            "date": self.published_is_absolute,
+            "where": bool(self.url or (self.platform and self.author_displayed)),
+            "context": bool(self.context.strip()) or len(self.files.all()) > 1,
+            "description": bool(self.description.strip()),
+        }
 
     @property
     def is_intimate(self) -> bool:

@@ -426,60 +426,43 @@ def record_export(file: EvidenceFile, user) -> None:
 class CheckItem:
     code: str
     label: str | Promise
+    hint: str | Promise
     done: bool
-    hint: str | Promise = ""
 
 
 def checklist(piece: Piece) -> list[CheckItem]:
-    """What makes a piece weigh (evidence.md): an exact date, where and who, context, words.
-    An exported conversation dates and signs each of its messages itself: where it comes from
-    and what it is are what it needs."""
-    if piece.kind == Kind.CHAT:
-        return [
-            CheckItem("where", _("Platform or app"), bool(piece.platform)),
-            CheckItem(
-                "description",
-                _("Description"),
-                bool(piece.description.strip()),
-                _("Describe in a few words what it shows, as facts."),
-            ),
-        ]
-    files = list(piece.files.all())
-    date_hint: str | Promise
-    if piece.published_is_absolute:
-        date_hint = ""
-    elif piece.published_raw:
-        date_hint = _(
-            "The date typed is not an exact date. On the platform, tap or hover the time to "
-            "see the full date, and write it like 14/03/2025 22:47."
+    """What makes a piece weigh (evidence.md), in words, with a hint for each item missing;
+    which items are done is the piece's own rule (Piece.checks)."""
+    done = piece.checks()
+    date_hint: str | Promise = ""
+    if not done.get("date", True):
+        date_hint = (
+            _(
+                "The date typed is not an exact date. On the platform, tap or hover the time to "
+                "see the full date, and write it like 14/03/2025 22:47."
+            )
+            if piece.published_raw
+            else _("Write the date and time shown on the screen, like 14/03/2025 22:47.")
         )
-    else:
-        date_hint = _("Write the date and time shown on the screen, like 14/03/2025 22:47.")
-    return [
-        CheckItem("date", _("Exact publication date"), piece.published_is_absolute, date_hint),
-        CheckItem(
-            "where",
-            _("Link, or platform and author"),
-            bool(piece.url or (piece.platform and piece.author_displayed)),
-            _("Copy the link of the post or message, or give the platform and the author."),
+    words = {
+        "date": (_("Exact publication date"), date_hint),
+        "where": (
+            _("Platform or app") if piece.kind == Kind.CHAT else _("Link, or platform and author"),
+            ""
+            if piece.kind == Kind.CHAT
+            else _("Copy the link of the post or message, or give the platform and the author."),
         ),
-        CheckItem(
-            "context",
+        "context": (
             _("Context"),
-            bool(piece.context.strip()) or len(files) > 1,
             _("Say what came before or around it, or add a capture of the whole thread."),
         ),
-        CheckItem(
-            "description",
-            _("Description"),
-            bool(piece.description.strip()),
-            _("Describe in a few words what it shows, as facts."),
-        ),
-    ]
+        "description": (_("Description"), _("Describe in a few words what it shows, as facts.")),
+    }
+    return [CheckItem(code, *words[code], is_done) for code, is_done in done.items()]
 
 
 def is_complete(piece: Piece) -> bool:
-    return all(item.done for item in checklist(piece))
+    return all(piece.checks().values())
 
 
 def readiness(pieces: QuerySet[Piece]) -> tuple[int, int]:

@@ -38,9 +38,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
-import tesserocr
 from django.conf import settings
 from PIL import Image, ImageChops, ImageFilter, ImageOps
 
@@ -53,6 +52,9 @@ from evidence.intake.images import (
     strict_decoding,
 )
 from evidence.vault.dates import read_published
+
+if TYPE_CHECKING:
+    import tesserocr
 
 LANGUAGES = "fra+eng"
 # Debian's tesseract-ocr-fra and -eng install here; TESSDATA_PREFIX is Tesseract's own variable.
@@ -143,6 +145,10 @@ def _engine() -> Iterator[tesserocr.PyTessBaseAPI]:
     if engine is None:
         if not os.path.exists(os.path.join(TESSDATA, "fra.traineddata")):
             raise OcrUnavailable(f"No French model in {TESSDATA}: install tesseract-ocr-fra.")
+        # Imported here, by the processes that read text only: Tesseract's library weighs 8 MB
+        # in every other process (the export's worker has 300 MB for a PDF of 200 pieces).
+        import tesserocr
+
         engine = tesserocr.PyTessBaseAPI(path=TESSDATA, lang=LANGUAGES)
         _ENGINES.engine = engine
     yield engine

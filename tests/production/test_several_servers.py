@@ -17,6 +17,8 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from tests.evidence.export.factories import screenshot
 from tests.production import servers
@@ -69,9 +71,17 @@ def running_nodes(
 
 
 @pytest.fixture
-def nodes(running_nodes, transactional_db) -> tuple[str, str]:
-    """The two servers, on this test's database (emptied after each test)."""
-    return running_nodes
+def nodes(running_nodes, transactional_db) -> Iterator[tuple[str, str]]:
+    """The two servers, on this test's database, emptied after each test once the task worker
+    has done what the test gave it (a screenshot's copies and text): a task writing to several
+    tables while the tables are emptied deadlocked with it, and the next test found the rows."""
+    yield running_nodes
+    unfinished = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    )
+    deadline = time.monotonic() + 30
+    while unfinished.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
 
 
 @pytest.fixture

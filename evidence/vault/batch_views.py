@@ -42,10 +42,7 @@ from evidence.vault.intake_forms import (
     SearchForm,
     SuggestionForm,
 )
-from guidance.content import localise, resources
-
-SAFETY_RESOURCES = ("3018", "pharos", "point_de_contact")
-
+from guidance.content import resources_by_id
 
 # --- Many screenshots at once ---------------------------------------------------------------
 
@@ -118,7 +115,11 @@ def batch_files(request: HttpRequest, batch: Batch, handler: SealingUploadHandle
         return render(
             request,
             "evidence/intake/batch_withheld.html",
-            {"batch": batch, "dossier": dossier, "safety_resources": _safety_resources()},
+            {
+                "batch": batch,
+                "dossier": dossier,
+                "safety_resources": resources_by_id(vault.WITHHELD_HELP, languages.current()),
+            },
         )
     form = BatchFilesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -373,14 +374,3 @@ def _largest_batch() -> int:
 
 def _piece_url(piece: Piece) -> str:
     return reverse("evidence:piece_detail", kwargs={"piece_id": piece.pk})
-
-
-def _safety_resources() -> list[dict]:
-    """3018, PHAROS and Point de Contact, from the reviewed resources (never hard-coded)."""
-    every = resources()
-    lang = languages.current()
-    return [
-        {key: localise(value, lang) for key, value in every[rid].items()}
-        for rid in SAFETY_RESOURCES
-        if rid in every
-    ]

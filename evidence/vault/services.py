@@ -52,6 +52,8 @@ from evidence.vault.dates import read_published
 # Answers for which no file is ever stored: keeping or sending a sexual image of a minor is
 # an offence even for the victim (legal-fr.md §1), and "I don't know" gets the same care.
 WITHHELD_SENSITIVITIES = (Sensitivity.MINOR, Sensitivity.UNSURE)
+# Who can get such images removed, named where we say we kept none (reviewed resources' ids).
+WITHHELD_HELP = ("3018", "pharos", "point_de_contact")
 FILE_KINDS = (Kind.IMAGE, Kind.PDF)
 FILES_ADDED_FORM = "piece_files"  # the add-files form's one-time tokens (common.submissions)
 PDF_MIME = "application/pdf"

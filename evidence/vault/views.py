@@ -56,7 +56,7 @@ from evidence.vault.forms import (
     DossierForm,
     PieceDetailsForm,
 )
-from guidance.content import localise, resources
+from guidance.content import resources_by_id
 
 PIECES_PER_PAGE = 25
 # What a piece's card on the dossier page does not show: encrypted fields, left in the
@@ -65,7 +65,6 @@ CARD_LEAVES_OUT = (
     "url", "author_displayed", "author_profile_url", "target", "description", "transcript",
     "context", "platform_reference", "pharos_reference", "reference_3018",
 )  # fmt: skip
-SAFETY_RESOURCES = ("3018", "pharos", "point_de_contact")
 # Said when a form was sent again (its token, or Back then send): nothing was made twice.
 ALREADY_CREATED = _("This dossier was already created: here it is. It was not created twice.")
 ALREADY_ADDED = _("This piece was already in your dossier: here it is. It was not added twice.")
@@ -338,7 +337,7 @@ def piece_detail(request: HttpRequest, piece: Piece) -> HttpResponse:
             "complete": vault.is_complete(piece),
             "reveal": request.GET.get("reveal") == "1",
             "withheld_reason": _withheld_reason(piece, request.GET.get("withheld")),
-            "safety_resources": _safety_resources(),
+            "safety_resources": resources_by_id(vault.WITHHELD_HELP, languages.current()),
             "sources": _sources(piece),
             "events": events,
             "added": activity.adder(logged, piece.number),
@@ -460,17 +459,6 @@ def _withheld_reason(piece: Piece, just_now: str | None) -> str:
 
 def _piece_url(piece: Piece) -> str:
     return reverse("evidence:piece_detail", kwargs={"piece_id": piece.pk})
-
-
-def _safety_resources() -> list[dict]:
-    """3018, PHAROS and Point de Contact, from the reviewed resources (never hard-coded)."""
-    every = resources()
-    lang = languages.current()
-    return [
-        {key: localise(value, lang) for key, value in every[rid].items()}
-        for rid in SAFETY_RESOURCES
-        if rid in every
-    ]
 
 
 PIECE_LABELS = {**PieceDetailsForm.Meta.labels, "kind": _("What it is")}

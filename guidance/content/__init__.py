@@ -9,6 +9,7 @@ site's shell (footer, contacts page) straight from resources.yaml, as plain mapp
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,12 @@ def localise(value: Any, lang: str, register: str = "vous") -> Any:
     if isinstance(value, dict):
         return {key: localise(item, lang, register) for key, item in value.items()}
     return value
+
+
+def resources_by_id(ids: Iterable[str], lang: str) -> list[dict[str, Any]]:
+    """These resources, localised, in the order given; an id the content lacks is left out."""
+    every = resources()
+    return [localise(every[rid], lang) for rid in ids if rid in every]
 
 
 def footer_contacts(lang: str) -> list[dict[str, Any]]:
